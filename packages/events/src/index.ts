@@ -1,0 +1,19 @@
+export { type Envelope, envelopeSchema, type Meta, metaSchema } from "./envelope.ts";
+export { type PageChange, pageChangeSchema } from "./page-change.ts";
+export { type RecentChange, recentChangeSchema } from "./recentchange.ts";
+export {
+  isStreamName,
+  knownStreamNames,
+  resolveStream,
+  type StreamName,
+  streams,
+  topicForStream,
+} from "./streams.ts";
+export {
+  decodeEvent,
+  describeIssues,
+  isCanary,
+  type RejectReason,
+  type Validation,
+  validateEvent,
+} from "./validate.ts";

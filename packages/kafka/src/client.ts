@@ -1,0 +1,76 @@
+import type { Logger } from "@wikistream/log";
+import { Kafka, type KafkaConfig, logLevel, type Producer, type ProducerConfig } from "kafkajs";
+
+export interface KafkaClientOptions {
+  brokers: readonly string[];
+  clientId: string;
+  logger: Logger;
+  /** How long a connection attempt may take; small so an unreachable broker is reported quickly. */
+  connectionTimeoutMs?: number;
+  /** kafkajs' own retries of a request before it surfaces the error to us. */
+  retries?: number;
+}
+
+const levelName: Record<number, "error" | "warn" | "info" | "debug"> = {
+  [logLevel.ERROR]: "error",
+  [logLevel.WARN]: "warn",
+  [logLevel.INFO]: "info",
+  [logLevel.DEBUG]: "debug",
+};
+
+/** A kafkajs client whose own logs go through our structured logger. */
+export function createKafka(options: KafkaClientOptions): Kafka {
+  const config: KafkaConfig = {
+    clientId: options.clientId,
+    brokers: [...options.brokers],
+    connectionTimeout: options.connectionTimeoutMs ?? 3000,
+    retry: { retries: options.retries ?? 5, initialRetryTime: 300, maxRetryTime: 10_000 },
+    logLevel: logLevel.WARN,
+    logCreator:
+      () =>
+      ({ level, log }) => {
+        const { message, timestamp: _t, logger: _l, ...fields } = log;
+        options.logger[levelName[level] ?? "info"](`kafkajs: ${message}`, fields);
+      },
+  };
+  return new Kafka(config);
+}
+
+export interface ProducerOptions {
+  idempotent?: boolean;
+  /** Only with idempotent=false; an idempotent producer always waits for all in-sync replicas. */
+  acks?: -1 | 0 | 1;
+  transactionTimeoutMs?: number;
+}
+
+/**
+ * Producer settings, normalised: an idempotent producer implies acks=all and a single in-flight
+ * request (kafkajs reorders retried batches otherwise, see tulios/kafkajs#598), so a caller cannot
+ * combine it with a weaker acks by mistake.
+ */
+export function producerSettings(options: ProducerOptions = {}): {
+  config: ProducerConfig;
+  acks: -1 | 0 | 1;
+} {
+  const idempotent = options.idempotent ?? true;
+  if (idempotent && options.acks !== undefined && options.acks !== -1) {
+    throw new Error(`an idempotent producer needs acks=-1 (all), got acks=${options.acks}`);
+  }
+  return {
+    config: {
+      idempotent,
+      maxInFlightRequests: idempotent ? 1 : undefined,
+      allowAutoTopicCreation: false,
+      transactionTimeout: options.transactionTimeoutMs,
+    },
+    acks: idempotent ? -1 : (options.acks ?? -1),
+  };
+}
+
+export function createProducer(
+  kafka: Kafka,
+  options: ProducerOptions = {},
+): { producer: Producer; acks: -1 | 0 | 1 } {
+  const { config, acks } = producerSettings(options);
+  return { producer: kafka.producer(config), acks };
+}

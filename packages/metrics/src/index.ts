@@ -1,0 +1,1 @@
+export { createRegistry, freshnessBuckets, latencyBuckets, scrape } from "./registry.ts";

@@ -1,0 +1,1 @@
+export { createOpenSearch, displayUrl, type OpenSearchOptions } from "./client.ts";

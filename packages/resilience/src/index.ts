@@ -1,0 +1,2 @@
+export { type Backoff, type BackoffOptions, backoffDelay, createBackoff, sleep } from "./backoff.ts";
+export { errorMessage, WikistreamError } from "./errors.ts";
