@@ -1,5 +1,5 @@
 import type { Logger } from "@wikistream/log";
-import { Kafka, type KafkaConfig, logLevel, type Producer, type ProducerConfig } from "kafkajs";
+import { Kafka, type KafkaConfig, logLevel, Partitioners, type Producer, type ProducerConfig } from "kafkajs";
 
 export interface KafkaClientOptions {
   brokers: readonly string[];
@@ -61,6 +61,8 @@ export function producerSettings(options: ProducerOptions = {}): {
       idempotent,
       maxInFlightRequests: idempotent ? 1 : undefined,
       allowAutoTopicCreation: false,
+      // The Java client's murmur2 partitioner: a key lands in the same partition whichever client wrote it.
+      createPartitioner: Partitioners.DefaultPartitioner,
       transactionTimeout: options.transactionTimeoutMs,
     },
     acks: idempotent ? -1 : (options.acks ?? -1),

@@ -1,0 +1,34 @@
+import { ConfigError } from "@wikistream/config";
+import { describe, expect, it } from "vitest";
+import { loadIngestConfig } from "./config.ts";
+
+describe("loadIngestConfig", () => {
+  it("defaults to the live recentchange stream and the local broker", () => {
+    const config = loadIngestConfig({});
+    expect(config.streamUrl).toBe("https://stream.wikimedia.org/v2/stream");
+    expect(config.streams).toEqual(["mediawiki.recentchange"]);
+    expect(config.kafkaBrokers).toEqual(["127.0.0.1:9092"]);
+    expect(config.userAgent).toMatch(/^wikistream\//);
+  });
+
+  it("resolves stream aliases and removes repeats", () => {
+    const config = loadIngestConfig({ INGEST_STREAMS: "recentchange,page_change,mediawiki.recentchange" });
+    expect(config.streams).toEqual(["mediawiki.recentchange", "mediawiki.page_change.v1"]);
+  });
+
+  it.each([
+    [{ INGEST_STREAMS: "nope" }, "INGEST_STREAMS"],
+    [{ INGEST_SINCE: "yesterday-ish" }, "INGEST_SINCE"],
+    [{ INGEST_HTTP_PORT: "http" }, "INGEST_HTTP_PORT"],
+    [{ INGEST_STREAM_URL: "stream.wikimedia.org" }, "INGEST_STREAM_URL"],
+    [{ INGEST_BATCH_SIZE: "100", INGEST_BUFFER_SIZE: "10" }, "INGEST_BUFFER_SIZE"],
+  ])("names the variable at fault: %o", (env, variable) => {
+    expect(() => loadIngestConfig(env)).toThrow(ConfigError);
+    expect(() => loadIngestConfig(env)).toThrow(variable);
+  });
+
+  it("accepts since as epoch ms or ISO-8601", () => {
+    expect(loadIngestConfig({ INGEST_SINCE: "1690617099000" }).since).toBe("1690617099000");
+    expect(loadIngestConfig({ INGEST_SINCE: "2023-07-29T07:51:00Z" }).since).toBe("2023-07-29T07:51:00Z");
+  });
+});

@@ -1,0 +1,106 @@
+import { ConfigError, env, loadConfig } from "@wikistream/config";
+import { knownStreamNames, resolveStream, type StreamName } from "@wikistream/events";
+import { z } from "zod";
+
+export const ingestEnvSchema = z.object({
+  INGEST_STREAM_URL: env.url("https://stream.wikimedia.org/v2/stream"),
+  INGEST_STREAMS: env.list("recentchange"),
+  // Wikimedia answers 403 to generic User-Agents; operators should add their own contact here.
+  INGEST_USER_AGENT: env.string(
+    "wikistream/0.1 (+https://github.com/wikistream/wikistream; set INGEST_USER_AGENT)",
+  ),
+  INGEST_SINCE: env.optionalString(),
+  INGEST_TOPIC_PREFIX: env.string("wikistream."),
+  INGEST_TOPIC_PARTITIONS: env.int(3, { min: 1, max: 1000 }),
+  INGEST_DLQ_TOPIC: env.string("wikistream.ingest.dlq"),
+  KAFKA_BROKERS: env.list("127.0.0.1:9092"),
+  KAFKA_CLIENT_ID: env.string("wikistream-ingest"),
+  INGEST_HTTP_HOST: env.string("127.0.0.1"),
+  INGEST_HTTP_PORT: env.port(8081),
+  INGEST_STALL_TIMEOUT_MS: env.int(60_000, { min: 100 }),
+  INGEST_RECONNECT_INITIAL_MS: env.int(1000, { min: 1 }),
+  INGEST_RECONNECT_MAX_MS: env.int(60_000, { min: 1 }),
+  INGEST_BATCH_SIZE: env.int(500, { min: 1, max: 100_000 }),
+  INGEST_LINGER_MS: env.int(50, { min: 0, max: 60_000 }),
+  INGEST_BUFFER_SIZE: env.int(10_000, { min: 1 }),
+  INGEST_LOG_LEVEL: env.enumOf(["debug", "info", "warn", "error"], "info"),
+});
+
+export interface IngestConfig {
+  streamUrl: string;
+  streams: StreamName[];
+  userAgent: string;
+  since: string | undefined;
+  topicPrefix: string;
+  topicPartitions: number;
+  dlqTopic: string;
+  kafkaBrokers: string[];
+  kafkaClientId: string;
+  httpHost: string;
+  httpPort: number;
+  stallTimeoutMs: number;
+  reconnectInitialMs: number;
+  reconnectMaxMs: number;
+  batchSize: number;
+  lingerMs: number;
+  bufferSize: number;
+  logLevel: "debug" | "info" | "warn" | "error";
+}
+
+function invalid(variable: string, value: unknown, expected: string): ConfigError {
+  return new ConfigError("ingest", [
+    { variable, value: value === undefined ? undefined : String(value), expected },
+  ]);
+}
+
+function parseSince(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  // EventStreams takes ms since the epoch or anything Date.parse accepts; reject what it would 400 on.
+  if (/^\d+$/.test(value) || !Number.isNaN(Date.parse(value))) return value;
+  throw invalid("INGEST_SINCE", value, "expected an ISO-8601 time or epoch milliseconds");
+}
+
+export function loadIngestConfig(source: Record<string, string | undefined>): Readonly<IngestConfig> {
+  const raw = loadConfig("ingest", ingestEnvSchema, source);
+  const streams = raw.INGEST_STREAMS.map((name) => {
+    const stream = resolveStream(name);
+    if (!stream) {
+      throw invalid("INGEST_STREAMS", name, `unknown stream; known: ${knownStreamNames.join(", ")}`);
+    }
+    return stream;
+  });
+  if (raw.INGEST_RECONNECT_MAX_MS < raw.INGEST_RECONNECT_INITIAL_MS) {
+    throw invalid(
+      "INGEST_RECONNECT_MAX_MS",
+      raw.INGEST_RECONNECT_MAX_MS,
+      "must be >= INGEST_RECONNECT_INITIAL_MS",
+    );
+  }
+  if (raw.INGEST_BUFFER_SIZE < raw.INGEST_BATCH_SIZE) {
+    throw invalid(
+      "INGEST_BUFFER_SIZE",
+      raw.INGEST_BUFFER_SIZE,
+      `must be >= INGEST_BATCH_SIZE (${raw.INGEST_BATCH_SIZE})`,
+    );
+  }
+  return Object.freeze({
+    streamUrl: raw.INGEST_STREAM_URL.replace(/\/+$/, ""),
+    streams: [...new Set(streams)],
+    userAgent: raw.INGEST_USER_AGENT,
+    since: parseSince(raw.INGEST_SINCE),
+    topicPrefix: raw.INGEST_TOPIC_PREFIX,
+    topicPartitions: raw.INGEST_TOPIC_PARTITIONS,
+    dlqTopic: raw.INGEST_DLQ_TOPIC,
+    kafkaBrokers: raw.KAFKA_BROKERS,
+    kafkaClientId: raw.KAFKA_CLIENT_ID,
+    httpHost: raw.INGEST_HTTP_HOST,
+    httpPort: raw.INGEST_HTTP_PORT,
+    stallTimeoutMs: raw.INGEST_STALL_TIMEOUT_MS,
+    reconnectInitialMs: raw.INGEST_RECONNECT_INITIAL_MS,
+    reconnectMaxMs: raw.INGEST_RECONNECT_MAX_MS,
+    batchSize: raw.INGEST_BATCH_SIZE,
+    lingerMs: raw.INGEST_LINGER_MS,
+    bufferSize: raw.INGEST_BUFFER_SIZE,
+    logLevel: raw.INGEST_LOG_LEVEL,
+  });
+}

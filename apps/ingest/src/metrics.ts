@@ -1,0 +1,76 @@
+import { createRegistry, latencyBuckets } from "@wikistream/metrics";
+import { Counter, Gauge, Histogram, type Registry } from "prom-client";
+
+/** Every metric of the ingest app, declared once; hot code only calls inc/set/observe. */
+export function createIngestMetrics(options: { defaultMetrics?: boolean } = {}) {
+  const registry: Registry = createRegistry({ app: "ingest", defaultMetrics: options.defaultMetrics });
+  const registers = [registry];
+  return {
+    registry,
+    eventsReceived: new Counter({
+      name: "wikistream_ingest_events_received_total",
+      help: "SSE event frames received, by stream (unknown for frames that did not decode).",
+      labelNames: ["stream"],
+      registers,
+    }),
+    eventsPublished: new Counter({
+      name: "wikistream_ingest_events_published_total",
+      help: "Events acknowledged by Kafka, by topic.",
+      labelNames: ["topic"],
+      registers,
+    }),
+    eventsDropped: new Counter({
+      name: "wikistream_ingest_events_dropped_total",
+      help: "Events not published to their stream topic, by reason (canary, duplicate, invalid_json, schema_violation, unexpected_stream). Rejections go to the dead-letter topic.",
+      labelNames: ["reason"],
+      registers,
+    }),
+    deadLettered: new Counter({
+      name: "wikistream_ingest_dead_lettered_total",
+      help: "Frames written to the dead-letter topic, by reason.",
+      labelNames: ["reason"],
+      registers,
+    }),
+    reconnects: new Counter({
+      name: "wikistream_ingest_reconnects_total",
+      help: "Stream reconnects, by reason (closed, network, stalled, http_429, http_5xx, http_4xx).",
+      labelNames: ["reason"],
+      registers,
+    }),
+    bytes: new Counter({
+      name: "wikistream_ingest_received_bytes_total",
+      help: "Bytes read from the SSE stream.",
+      registers,
+    }),
+    produceLatency: new Histogram({
+      name: "wikistream_ingest_produce_duration_seconds",
+      help: "Time from sending a batch to Kafka until it was acknowledged.",
+      buckets: latencyBuckets,
+      registers,
+    }),
+    produceErrors: new Counter({
+      name: "wikistream_ingest_produce_errors_total",
+      help: "Failed Kafka produce attempts (the batch is kept and retried), by error code.",
+      labelNames: ["code"],
+      registers,
+    }),
+    bufferDepth: new Gauge({
+      name: "wikistream_ingest_buffer_records",
+      help: "Records received but not yet acknowledged by Kafka.",
+      registers,
+    }),
+    secondsBehind: new Gauge({
+      name: "wikistream_ingest_seconds_behind",
+      help: "Now minus meta.dt of the newest event acknowledged by Kafka, by stream.",
+      labelNames: ["stream"],
+      registers,
+    }),
+    connected: new Gauge({
+      name: "wikistream_ingest_stream_connected",
+      help: "1 while the SSE stream is connected and delivering.",
+      registers,
+    }),
+  };
+}
+
+export type IngestMetrics = ReturnType<typeof createIngestMetrics>;

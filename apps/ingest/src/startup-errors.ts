@@ -1,0 +1,19 @@
+import { errorMessage } from "@wikistream/resilience";
+import type { IngestConfig } from "./config.ts";
+
+/** One line that names the setting or address at fault and how to fix it. */
+export function explainStartupError(
+  error: unknown,
+  config: Pick<IngestConfig, "kafkaBrokers" | "httpHost" | "httpPort">,
+): string {
+  const message = errorMessage(error);
+  const code = (error as { code?: string }).code;
+  if (code === "EADDRINUSE" || /address already in use|AddrInUse/i.test(message)) {
+    return `INGEST_HTTP_PORT=${config.httpPort}: ${config.httpHost}:${config.httpPort} is already in use; stop what holds it or choose another port`;
+  }
+  const name = (error as { name?: string }).name ?? "";
+  if (name.startsWith("KafkaJS") || /ECONNREFUSED|Connection error|broker/i.test(message)) {
+    return `cannot reach Kafka at ${config.kafkaBrokers.join(",")} (KAFKA_BROKERS): ${message}. Start the local stack with \`npm run stack:up\` or point KAFKA_BROKERS at a running broker`;
+  }
+  return message;
+}
