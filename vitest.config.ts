@@ -1,0 +1,27 @@
+import { defineConfig } from "vitest/config";
+
+// One runner for the whole repo (npm test): unit tests next to the code, integration and end-to-end
+// tests under test/ folders against the real local stack, one file at a time because some of them
+// stop and restart Kafka or OpenSearch.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: "unit",
+          include: ["packages/*/src/**/*.test.ts", "apps/*/src/**/*.test.ts"],
+          testTimeout: 20_000,
+        },
+      },
+      {
+        test: {
+          name: "integration",
+          include: ["packages/*/test/**/*.test.ts", "apps/*/test/**/*.test.ts", "test/**/*.test.ts"],
+          fileParallelism: false,
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
+    ],
+  },
+});
