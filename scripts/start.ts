@@ -118,12 +118,12 @@ async function stop() {
   clearInterval(progress);
   console.log("wikistream: stopping ingest and indexer (they drain first)");
   await Promise.all(
-    children.map(
-      (child) =>
-        new Promise((done) =>
-          child.exitCode !== null ? done(null) : (child.on("exit", done), child.kill("SIGTERM")),
-        ),
-    ),
+    children.map(async (child) => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((done) => child.once("exit", done));
+      child.kill("SIGTERM");
+      await exited;
+    }),
   );
   await closeReplay?.();
   process.exit(0);
