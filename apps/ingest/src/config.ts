@@ -23,6 +23,7 @@ export const ingestEnvSchema = z.object({
   INGEST_BATCH_SIZE: env.int(500, { min: 1, max: 100_000 }),
   INGEST_LINGER_MS: env.int(50, { min: 0, max: 60_000 }),
   INGEST_BUFFER_SIZE: env.int(10_000, { min: 1 }),
+  INGEST_DRAIN_TIMEOUT_MS: env.int(20_000, { min: 0 }),
   INGEST_LOG_LEVEL: env.enumOf(["debug", "info", "warn", "error"], "info"),
 });
 
@@ -44,6 +45,7 @@ export interface IngestConfig {
   batchSize: number;
   lingerMs: number;
   bufferSize: number;
+  drainTimeoutMs: number;
   logLevel: "debug" | "info" | "warn" | "error";
 }
 
@@ -101,6 +103,7 @@ export function loadIngestConfig(source: Record<string, string | undefined>): Re
     batchSize: raw.INGEST_BATCH_SIZE,
     lingerMs: raw.INGEST_LINGER_MS,
     bufferSize: raw.INGEST_BUFFER_SIZE,
+    drainTimeoutMs: raw.INGEST_DRAIN_TIMEOUT_MS,
     logLevel: raw.INGEST_LOG_LEVEL,
   });
 }

@@ -6,10 +6,17 @@ import type { Kafka } from "kafkajs";
 import type { IngestConfig } from "./config.ts";
 import { decodeFrame } from "./decode.ts";
 import type { IngestMetrics } from "./metrics.ts";
+import { deadLetterRecord, frameId } from "./publish/dead-letter.ts";
 import { createPublisher, type Publisher } from "./publish/publisher.ts";
-import { headers, type OutboundRecord, recordKey } from "./publish/record.ts";
+import { eventRecord, type OutboundRecord } from "./publish/record.ts";
 import { recoverResumePoint } from "./resume.ts";
+import { createSeenIds, type SeenIds } from "./seen-ids.ts";
 import { followStream } from "./sse/follow.ts";
+import { rewindEventId } from "./sse/rewind.ts";
+import { explainUnreachable } from "./startup-errors.ts";
+import { createTally, type IngestState, type IngestStatus } from "./status.ts";
+
+export type { IngestState, IngestStatus } from "./status.ts";
 
 export interface IngestDeps {
   config: IngestConfig;
@@ -19,22 +26,6 @@ export interface IngestDeps {
   fetch?: typeof fetch;
 }
 
-export type IngestState = "idle" | "starting" | "running" | "stopping" | "stopped" | "failed";
-
-export interface IngestStatus {
-  state: IngestState;
-  streams: StreamName[];
-  url: string;
-  lastEventId: string | undefined;
-  lastAckedEventId: string | undefined;
-  connected: boolean;
-  kafkaConnected: boolean;
-  bufferDepth: number;
-  counts: { received: number; published: number; deadLettered: number; dropped: number };
-  startedAt: string | undefined;
-  error: string | undefined;
-}
-
 /** The ingest pipeline: EventStreams → validate → Kafka, resuming from Kafka's own tail. */
 export function createIngest(deps: IngestDeps) {
   const { config, kafka, logger, metrics } = deps;
@@ -42,15 +33,17 @@ export function createIngest(deps: IngestDeps) {
   const url = `${config.streamUrl}/${config.streams.join(",")}`;
   const { producer, acks } = createProducer(kafka);
   const stopping = new AbortController();
+  const tally = createTally();
   let publisher: Publisher | undefined;
   let state: IngestState = "idle";
   let connected = false;
+  // Connected and not failing: a produce error clears it until the next acknowledgement.
   let kafkaConnected = false;
   let lastEventId: string | undefined;
+  let startedFrom: IngestStatus["startedFrom"] = { lastEventId: undefined, since: undefined };
   let startedAt: string | undefined;
   let failure: string | undefined;
   let done: Promise<void> = Promise.resolve();
-  const counts = { received: 0, published: 0, deadLettered: 0, dropped: 0 };
   producer.on(producer.events.CONNECT, () => {
     kafkaConnected = true;
   });
@@ -58,34 +51,66 @@ export function createIngest(deps: IngestDeps) {
     kafkaConnected = false;
   });
 
-  function deadLetter(
-    reason: string,
-    detail: string,
-    data: string,
-    sseId: string | undefined,
-  ): OutboundRecord {
-    counts.deadLettered++;
-    metrics.deadLettered.inc({ reason });
+  function onAcked(records: readonly OutboundRecord[], seconds: number): void {
+    kafkaConnected = true;
+    metrics.produceLatency.observe(seconds);
+    const newest = new Map<StreamName, number>();
+    let published = 0;
+    for (const record of records) {
+      if (record.topic === config.dlqTopic) continue;
+      published++;
+      metrics.eventsPublished.inc({ topic: record.topic });
+      if (record.stream && record.eventTimeMs !== undefined) {
+        newest.set(record.stream, Math.max(newest.get(record.stream) ?? 0, record.eventTimeMs));
+      }
+    }
+    tally.published(published);
+    tally.deadLettered(records.length - published);
+    for (const [stream, time] of newest) metrics.secondsBehind.set({ stream }, (Date.now() - time) / 1000);
+    metrics.bufferDepth.set((publisher?.depth ?? records.length) - records.length);
+  }
+
+  function dropped(reason: "canary" | "duplicate"): undefined {
+    tally.dropped(reason);
     metrics.eventsDropped.inc({ reason });
-    logger.warn("frame dead-lettered", { reason, detail, sseId, topic: config.dlqTopic });
-    const value = JSON.stringify({
-      reason,
-      detail,
+    return undefined;
+  }
+
+  /** One frame → a record to publish, or nothing (a canary, or something Kafka already holds). */
+  async function route(
+    frame: { id: string | undefined; data: string },
+    seen: { events: SeenIds; frames: SeenIds },
+  ): Promise<OutboundRecord | undefined> {
+    const decoded = decodeFrame(frame.data, config.streams);
+    metrics.eventsReceived.inc({ stream: decoded.kind === "reject" ? "unknown" : decoded.stream });
+    if (decoded.kind === "canary") return dropped("canary");
+    if (decoded.kind === "event") {
+      const { stream, event } = decoded;
+      // A resume re-reads the last batch, and a rewound timestamp id the last millisecond.
+      if (seen.events.has(event.meta.id)) return dropped("duplicate");
+      seen.events.add(event.meta.id);
+      return eventRecord(topics.get(stream)!, stream, event, frame);
+    }
+    const id = await frameId(frame.id, frame.data);
+    if (seen.frames.has(id)) return dropped("duplicate");
+    seen.frames.add(id);
+    metrics.deadLettered.inc({ reason: decoded.reason });
+    metrics.eventsDropped.inc({ reason: decoded.reason });
+    logger.warn("frame dead-lettered", {
+      reason: decoded.reason,
+      detail: decoded.detail,
+      sseId: frame.id,
+      topic: config.dlqTopic,
+    });
+    return deadLetterRecord(config.dlqTopic, {
+      reason: decoded.reason,
+      detail: decoded.detail,
       url,
-      sseId,
-      raw: data,
+      sseId: frame.id,
+      raw: frame.data,
+      frameId: id,
       receivedAt: new Date().toISOString(),
     });
-    return {
-      topic: config.dlqTopic,
-      key: reason,
-      value,
-      headers: { [headers.sseId]: sseId ?? "" },
-      sseId,
-      metaId: undefined,
-      eventTimeMs: undefined,
-      stream: undefined,
-    };
   }
 
   async function start(): Promise<void> {
@@ -100,13 +125,15 @@ export function createIngest(deps: IngestDeps) {
     await producer.connect();
     const resume = await recoverResumePoint({
       kafka,
-      topics: streamTopics,
-      tailSize: Math.max(config.batchSize, 100),
+      topics: [...streamTopics, config.dlqTopic],
+      // Two batches: a tie of record timestamps can make the resume point one batch older.
+      tailSize: 2 * config.batchSize + 100,
       logger,
     });
     const since = resume.lastEventId ? undefined : (resume.since ?? config.since);
     const connectUrl = since ? `${url}?since=${encodeURIComponent(since)}` : url;
     lastEventId = resume.lastEventId;
+    startedFrom = { lastEventId: resume.lastEventId, since };
     const active = createPublisher({
       producer,
       acks,
@@ -115,26 +142,19 @@ export function createIngest(deps: IngestDeps) {
       bufferSize: config.bufferSize,
       logger,
       startId: resume.lastEventId,
-      onAcked: (records, seconds) => {
-        metrics.produceLatency.observe(seconds);
-        const newest = new Map<string, number>();
-        for (const record of records) {
-          if (record.topic === config.dlqTopic) continue;
-          counts.published++;
-          metrics.eventsPublished.inc({ topic: record.topic });
-          if (record.stream && record.eventTimeMs !== undefined) {
-            newest.set(record.stream, Math.max(newest.get(record.stream) ?? 0, record.eventTimeMs));
-          }
-        }
-        for (const [stream, time] of newest)
-          metrics.secondsBehind.set({ stream }, (Date.now() - time) / 1000);
-        metrics.bufferDepth.set(active.depth - records.length);
+      startSince: since ?? String(Date.now()),
+      onAcked,
+      onSendError: (error) => {
+        kafkaConnected = false;
+        metrics.produceErrors.inc({ code: (error as { type?: string }).type ?? "unknown" });
       },
-      onSendError: (error) =>
-        metrics.produceErrors.inc({ code: (error as { type?: string }).type ?? "unknown" }),
     });
     publisher = active;
     active.start();
+    const seen = {
+      events: createSeenIds(resume.publishedIds),
+      frames: createSeenIds(resume.deadLetteredFrames, 1000),
+    };
     state = "running";
     logger.info("ingest started", { url: connectUrl, topics: streamTopics, resumeFrom: lastEventId, since });
 
@@ -147,7 +167,10 @@ export function createIngest(deps: IngestDeps) {
       signal: stopping.signal,
       logger,
       fetch: deps.fetch,
-      resumeId: () => active.lastHeldSseId,
+      resumeId: () => {
+        const held = active.lastHeldSseId;
+        return held === undefined ? undefined : rewindEventId(held);
+      },
       onConnected: () => {
         connected = true;
         metrics.connected.set(1);
@@ -157,40 +180,14 @@ export function createIngest(deps: IngestDeps) {
         metrics.connected.set(0);
         metrics.reconnects.inc({ reason });
       },
+      onUnreachable: (error) => logger.error(explainUnreachable(error.message), { url }),
       onBytes: (bytes) => metrics.bytes.inc(bytes),
       onEvent: async (frame) => {
-        counts.received++;
+        tally.received();
         if (frame.id !== undefined) lastEventId = frame.id;
-        const decoded = decodeFrame(frame.data, config.streams);
-        metrics.eventsReceived.inc({ stream: decoded.kind === "reject" ? "unknown" : decoded.stream });
-        if (decoded.kind === "canary") {
-          counts.dropped++;
-          metrics.eventsDropped.inc({ reason: "canary" });
-          return;
-        }
-        if (decoded.kind === "reject") {
-          await active.enqueue(deadLetter(decoded.reason, decoded.detail, frame.data, frame.id));
-        } else if (resume.publishedIds.has(decoded.event.meta.id)) {
-          // Resuming from the start of the last batch re-delivers what Kafka already holds.
-          counts.dropped++;
-          metrics.eventsDropped.inc({ reason: "duplicate" });
-        } else {
-          const { stream, event } = decoded;
-          await active.enqueue({
-            topic: topics.get(stream)!,
-            key: recordKey(stream, event),
-            value: frame.data,
-            headers: {
-              [headers.stream]: stream,
-              [headers.metaId]: event.meta.id,
-              ...(frame.id === undefined ? {} : { [headers.sseId]: frame.id }),
-            },
-            sseId: frame.id,
-            metaId: event.meta.id,
-            eventTimeMs: Date.parse(event.meta.dt),
-            stream,
-          });
-        }
+        const record = await route(frame, seen);
+        // Waits while the buffer is full: this is what stops reading when Kafka is slow or down.
+        if (record) await active.enqueue(record, stopping.signal);
         metrics.bufferDepth.set(active.depth);
       },
     }).catch((error: unknown) => {
@@ -201,18 +198,32 @@ export function createIngest(deps: IngestDeps) {
     });
   }
 
-  async function stop(): Promise<void> {
-    if (state === "stopped" || state === "stopping") return;
+  /**
+   * Stops reading, then publishes what is buffered. With Kafka away past `drainTimeoutMs` it gives
+   * up on the rest, which is safe: unacknowledged events are read again by the next start.
+   */
+  async function stop(options: { drainTimeoutMs?: number } = {}): Promise<{ unpublished: number }> {
+    if (state === "stopped" || state === "stopping") return { unpublished: 0 };
     const wasFailed = state === "failed";
     state = "stopping";
     stopping.abort(new Error("ingest stopping"));
     await done.catch(() => {});
-    // Everything received is published before we disconnect: a SIGTERM loses nothing.
-    await publisher?.stop();
-    await producer.disconnect();
+    const drainTimeoutMs = options.drainTimeoutMs ?? config.drainTimeoutMs;
+    const { unpublished } = (await publisher?.stop({ drainTimeoutMs })) ?? { unpublished: 0 };
+    if (unpublished > 0) {
+      logger.error("kafka did not take the buffered records before the drain deadline", {
+        unpublished,
+        drainTimeoutMs,
+        resumeFrom: publisher?.lastAckedSseId,
+      });
+    }
+    await producer.disconnect().catch((error: unknown) => {
+      logger.warn("kafka producer did not disconnect cleanly", { error: errorMessage(error) });
+    });
     connected = false;
     state = wasFailed ? "failed" : "stopped";
-    logger.info("ingest stopped", { lastAckedEventId: publisher?.lastAckedSseId, ...counts });
+    logger.info("ingest stopped", { lastAckedEventId: publisher?.lastAckedSseId, ...tally.counts() });
+    return { unpublished };
   }
 
   return {
@@ -230,12 +241,14 @@ export function createIngest(deps: IngestDeps) {
         state,
         streams: config.streams,
         url,
+        startedFrom,
         lastEventId,
         lastAckedEventId: publisher?.lastAckedSseId,
         connected,
         kafkaConnected,
         bufferDepth: publisher?.depth ?? 0,
-        counts: { ...counts },
+        counts: tally.counts(),
+        rates: tally.rates(),
         startedAt,
         error: failure,
       };

@@ -21,7 +21,7 @@ export function createIngestMetrics(options: { defaultMetrics?: boolean } = {}) 
     }),
     eventsDropped: new Counter({
       name: "wikistream_ingest_events_dropped_total",
-      help: "Events not published to their stream topic, by reason (canary, duplicate, invalid_json, schema_violation, unexpected_stream). Rejections go to the dead-letter topic.",
+      help: "Events not published to their stream topic, by reason (canary, duplicate, invalid_json, schema_violation, unexpected_stream). Rejections go to the dead-letter topic; duplicates are the overlap of a resume.",
       labelNames: ["reason"],
       registers,
     }),
@@ -33,7 +33,7 @@ export function createIngestMetrics(options: { defaultMetrics?: boolean } = {}) 
     }),
     reconnects: new Counter({
       name: "wikistream_ingest_reconnects_total",
-      help: "Stream reconnects, by reason (closed, network, stalled, http_429, http_5xx, http_4xx).",
+      help: "Stream disconnects, by reason (closed, unreachable, network, stalled, http_429, http_5xx; http_4xx is fatal).",
       labelNames: ["reason"],
       registers,
     }),

@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import type { Logger } from "@wikistream/log";
 import type { Kafka } from "kafkajs";
 import { headers } from "./publish/record.ts";
@@ -10,6 +9,8 @@ export interface ResumePoint {
   since: string | undefined;
   /** meta.ids found in the tails: events that a resume will deliver again, already in Kafka. */
   publishedIds: Set<string>;
+  /** Frame ids found in the dead-letter tail: bad frames a resume will deliver again. */
+  deadLetteredFrames: Set<string>;
   recordsScanned: number;
 }
 
@@ -22,11 +23,13 @@ interface TailRecord {
 /**
  * Recovers where ingest stopped from Kafka itself, not from a local file, so that a restart, a
  * `kill -9` or a new host continues from the same place. Reads the last `tailSize` records of each
- * partition of the stream topics; the newest record's resume header names the id from before its
- * batch, so a batch cut short by a crash is read again in full rather than lost.
+ * partition of the stream topics and the dead-letter topic; the newest record's resume header names
+ * the id from before its batch, so a batch cut short by a crash is read again in full rather than
+ * lost, and the ids in the tails let the caller drop what that re-read repeats.
  */
 export async function recoverResumePoint(options: {
   kafka: Kafka;
+  /** The stream topics and the dead-letter topic: a batch may hold records of all of them. */
   topics: readonly string[];
   tailSize: number;
   logger: Logger;
@@ -53,13 +56,16 @@ export async function recoverResumePoint(options: {
     lastEventId: undefined,
     since: undefined,
     publishedIds: new Set(),
+    deadLetteredFrames: new Set(),
     recordsScanned: 0,
   };
   if (wanted.size === 0) return empty;
 
-  const groupId = `wikistream-ingest-resume-${randomUUID()}`;
+  // Web Crypto, not node:crypto: this file runs unchanged on Deno.
+  const groupId = `wikistream-ingest-resume-${crypto.randomUUID()}`;
   const consumer = kafka.consumer({ groupId, sessionTimeout: 10_000, rebalanceTimeout: 10_000 });
   const publishedIds = new Set<string>();
+  const deadLetteredFrames = new Set<string>();
   let newest: TailRecord | undefined;
   let scanned = 0;
   const remaining = new Set(wanted.keys());
@@ -91,6 +97,8 @@ export async function recoverResumePoint(options: {
               const header = (name: string) => message.headers?.[name]?.toString();
               const metaId = header(headers.metaId);
               if (metaId) publishedIds.add(metaId);
+              const frame = header(headers.frameId);
+              if (frame) deadLetteredFrames.add(frame);
               const record = {
                 timestamp: Number(message.timestamp),
                 resumeId: header(headers.resumeId),
@@ -124,6 +132,8 @@ export async function recoverResumePoint(options: {
   logger.info("recovered resume point from kafka", {
     topics,
     recordsScanned: scanned,
+    eventIdsInTail: publishedIds.size,
+    deadLettersInTail: deadLetteredFrames.size,
     lastEventId: newest?.resumeId,
     since: newest?.resumeId ? undefined : newest?.resumeSince,
   });
@@ -131,6 +141,7 @@ export async function recoverResumePoint(options: {
     lastEventId: newest?.resumeId,
     since: newest?.resumeId ? undefined : newest?.resumeSince,
     publishedIds,
+    deadLetteredFrames,
     recordsScanned: scanned,
   };
 }

@@ -17,3 +17,15 @@ export function explainStartupError(
   }
   return message;
 }
+
+/**
+ * The one line logged when the stream cannot be reached at all on the first attempt: most often no
+ * internet. Ingest keeps retrying (it is a service), so the line also says how to work offline.
+ */
+export function explainUnreachable(detail: string): string {
+  return (
+    `event stream unreachable: ${detail}; retrying with backoff. No internet? Run from a recording ` +
+    "instead: `npm start -- --replay ../shared/data/wikimedia/recentchange-enwiki-2023-07.ndjson`, " +
+    "or serve one with `npm run replay -- replay <file>` and set INGEST_STREAM_URL=http://127.0.0.1:8090/v2/stream"
+  );
+}

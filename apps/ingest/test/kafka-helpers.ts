@@ -72,3 +72,26 @@ export async function waitFor(condition: () => boolean, timeoutMs: number, what:
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+/** Every record the topics hold right now: reads until the sum of the partitions' sizes arrived. */
+export async function readAll(
+  kafka: Kafka,
+  topics: readonly string[],
+  timeoutMs = 20_000,
+): Promise<ReadRecord[]> {
+  const admin = kafka.admin();
+  await admin.connect();
+  let total = 0;
+  try {
+    for (const topic of topics) {
+      for (const { high, low } of await admin.fetchTopicOffsets(topic)) total += Number(high) - Number(low);
+    }
+  } finally {
+    await admin.disconnect();
+  }
+  if (total === 0) return [];
+  const records = await readTopics(kafka, topics, (r) => r.length >= total, timeoutMs);
+  if (records.length < total)
+    throw new Error(`read ${records.length} of ${total} records of ${topics.join(", ")}`);
+  return records;
+}

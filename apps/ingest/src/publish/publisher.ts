@@ -13,6 +13,8 @@ export interface PublisherOptions {
   logger: Logger;
   /** The SSE id the stream was (re)started from: the resume point of the first batch. */
   startId?: string | undefined;
+  /** The `since` the stream was started from when no id was known; the fallback resume point. */
+  startSince?: string | undefined;
   retryInitialMs?: number;
   retryMaxMs?: number;
   onAcked?: (records: readonly OutboundRecord[], latencySeconds: number) => void;
@@ -30,10 +32,13 @@ export function createPublisher(options: PublisherOptions) {
   let wakeLoop: (() => void) | undefined;
   let spaceWaiters: (() => void)[] = [];
   let drainedWaiters: (() => void)[] = [];
+  // stopping: no more records will come, so publish what is held without lingering.
+  // givingUp: the drain deadline passed while Kafka was away; stop retrying and leave.
   const stopping = new AbortController();
+  const givingUp = new AbortController();
   const backoff = createBackoff({
     initialMs: options.retryInitialMs ?? 200,
-    maxMs: options.retryMaxMs ?? 10_000,
+    maxMs: options.retryMaxMs ?? 5_000,
   });
   let loop: Promise<void> | undefined;
 
@@ -41,10 +46,10 @@ export function createPublisher(options: PublisherOptions) {
     for (const resolve of waiters) resolve();
   };
 
-  async function sendBatch(batch: OutboundRecord[]): Promise<void> {
+  function sendBatch(batch: readonly OutboundRecord[]): Promise<unknown> {
     const resumeHeaders: Record<string, string> = lastAckedSseId
       ? { [headerNames.resumeId]: lastAckedSseId }
-      : { [headerNames.resumeSince]: oldestEventTime(batch) };
+      : { [headerNames.resumeSince]: oldestEventTime(batch, options.startSince) };
     const byTopic = new Map<string, Message[]>();
     for (const record of batch) {
       const messages = byTopic.get(record.topic) ?? [];
@@ -55,22 +60,25 @@ export function createPublisher(options: PublisherOptions) {
       });
       byTopic.set(record.topic, messages);
     }
-    const started = performance.now();
-    await options.producer.sendBatch({
+    return options.producer.sendBatch({
       acks: options.acks,
       compression: CompressionTypes.GZIP,
       topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
     });
-    options.onAcked?.(batch, (performance.now() - started) / 1000);
   }
 
-  async function publishUntilAcked(batch: OutboundRecord[]): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
+  /** True once Kafka acknowledged the batch; false if the drain deadline passed first. */
+  async function publishUntilAcked(batch: readonly OutboundRecord[]): Promise<boolean> {
+    for (let attempt = 1; !givingUp.signal.aborted; attempt++) {
+      const started = performance.now();
       try {
-        await sendBatch(batch);
+        // kafkajs retries inside sendBatch for several seconds; the deadline must not wait for that.
+        await unlessAborted(sendBatch(batch), givingUp.signal);
         backoff.reset();
-        return;
+        options.onAcked?.(batch, (performance.now() - started) / 1000);
+        return true;
       } catch (error) {
+        if (givingUp.signal.aborted) break;
         options.onSendError?.(error, batch);
         const delay = backoff.next();
         options.logger.warn("kafka produce failed; keeping the batch and retrying", {
@@ -80,11 +88,13 @@ export function createPublisher(options: PublisherOptions) {
           attempt,
           delayMs: delay,
         });
-        await sleep(delay);
-        // kafkajs may have dropped its broker connections; reconnecting is a no-op when they are up.
-        await options.producer.connect().catch(() => {});
+        // No producer.connect() here: sendBatch reconnects the cluster itself once the broker is back
+        // (checked against a real broker stopped for 30 s), and the producer id must stay the same so
+        // that Kafka drops a retried batch whose first attempt did land.
+        await sleep(delay, givingUp.signal).catch(() => {});
       }
     }
+    return false;
   }
 
   async function run(): Promise<void> {
@@ -104,7 +114,7 @@ export function createPublisher(options: PublisherOptions) {
         await sleep(options.lingerMs, stopping.signal).catch(() => {});
       }
       const batch = buffer.slice(0, options.batchSize);
-      await publishUntilAcked(batch);
+      if (!(await publishUntilAcked(batch))) return;
       buffer.splice(0, batch.length);
       const newest = batch.findLast((record) => record.sseId !== undefined);
       if (newest) lastAckedSseId = newest.sseId;
@@ -113,14 +123,30 @@ export function createPublisher(options: PublisherOptions) {
     }
   }
 
+  function waitForSpace(signal: AbortSignal | undefined): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        signal?.removeEventListener("abort", done);
+        resolve();
+      };
+      spaceWaiters.push(done);
+      signal?.addEventListener("abort", done, { once: true });
+    });
+  }
+
   return {
     start(): void {
       loop ??= run();
     },
-    /** Adds a record; waits while the buffer is full (backpressure on the stream reader). */
-    async enqueue(record: OutboundRecord): Promise<void> {
+    /**
+     * Adds a record; waits while the buffer is full (backpressure on the stream reader). Rejects with
+     * the signal's reason if it aborts while waiting: the record was never held, so the next start
+     * reads it again from upstream.
+     */
+    async enqueue(record: OutboundRecord, signal?: AbortSignal): Promise<void> {
       while (buffer.length >= options.bufferSize) {
-        await new Promise<void>((resolve) => spaceWaiters.push(resolve));
+        signal?.throwIfAborted();
+        await waitForSpace(signal);
       }
       buffer.push(record);
       wakeLoop?.();
@@ -130,11 +156,26 @@ export function createPublisher(options: PublisherOptions) {
       if (buffer.length === 0) return Promise.resolve();
       return new Promise((resolve) => drainedWaiters.push(resolve));
     },
-    /** Publishes what is buffered, then ends the loop. */
-    async stop(): Promise<void> {
+    /**
+     * Publishes what is buffered, then ends the loop. With a deadline, gives up once it passes (Kafka
+     * down) and reports how many records stayed unpublished: they were never acknowledged, so the next
+     * start resumes before them and nothing is lost.
+     */
+    async stop(stopOptions: { drainTimeoutMs?: number } = {}): Promise<{ unpublished: number }> {
       stopping.abort();
       wakeLoop?.();
-      await loop;
+      const timer =
+        stopOptions.drainTimeoutMs === undefined
+          ? undefined
+          : setTimeout(() => givingUp.abort(new Error("drain deadline passed")), stopOptions.drainTimeoutMs);
+      try {
+        await loop;
+      } finally {
+        clearTimeout(timer);
+      }
+      notify(spaceWaiters);
+      spaceWaiters = [];
+      return { unpublished: buffer.length };
     },
     get depth(): number {
       return buffer.length;
@@ -152,8 +193,21 @@ export function createPublisher(options: PublisherOptions) {
 
 export type Publisher = ReturnType<typeof createPublisher>;
 
-function oldestEventTime(batch: readonly OutboundRecord[]): string {
+/** Settles like `promise`, or rejects as soon as `signal` aborts; a late failure is then ignored. */
+function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  promise.catch(() => {});
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}
+
+function oldestEventTime(batch: readonly OutboundRecord[], fallback: string | undefined): string {
   const times = batch.map((r) => r.eventTimeMs).filter((t): t is number => t !== undefined);
   // One second of slack: meta.dt of neighbouring events is not strictly ordered.
-  return String(times.length > 0 ? Math.min(...times) - 1000 : Date.now());
+  if (times.length > 0) return String(Math.min(...times) - 1000);
+  // Only dead letters so far: restart from where this run started, never from "now".
+  return fallback ?? String(Date.now());
 }

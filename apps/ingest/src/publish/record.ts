@@ -9,6 +9,9 @@ export const headers = {
   resumeId: "wikistream-resume-id",
   /** When no id preceded the batch: meta.dt of its oldest event, for `?since=`. */
   resumeSince: "wikistream-resume-since",
+  /** Dead-letter records only: a digest of the SSE id and raw payload, so a frame read again after a
+   * restart is recognised and not dead-lettered twice. */
+  frameId: "wikistream-frame-id",
 } as const;
 
 export interface OutboundRecord {
@@ -52,4 +55,27 @@ export function recordKey(stream: StreamName, event: KeyedEvent): string {
   }
   // Without a page there is no order to keep; spread by event.
   return event.meta.id;
+}
+
+/** The record of a valid event: the payload byte for byte as received, keyed by page. */
+export function eventRecord(
+  topic: string,
+  stream: StreamName,
+  event: KeyedEvent & { meta: { dt: string } },
+  frame: { id: string | undefined; data: string },
+): OutboundRecord {
+  return {
+    topic,
+    key: recordKey(stream, event),
+    value: frame.data,
+    headers: {
+      [headers.stream]: stream,
+      [headers.metaId]: event.meta.id,
+      ...(frame.id === undefined ? {} : { [headers.sseId]: frame.id }),
+    },
+    sseId: frame.id,
+    metaId: event.meta.id,
+    eventTimeMs: Date.parse(event.meta.dt),
+    stream,
+  };
 }

@@ -1,5 +1,5 @@
 import { createParser, type EventSourceMessage } from "eventsource-parser";
-import { parseRetryAfter, StreamError } from "./errors.ts";
+import { parseRetryAfter, refusalHint, StreamError } from "./errors.ts";
 
 export interface ConnectOptions {
   url: string;
@@ -46,14 +46,18 @@ export async function* connect(options: ConnectOptions): AsyncGenerator<StreamMe
       response = await (options.fetch ?? fetch)(url, { headers, signal: connection.signal });
     } catch (cause) {
       if (signal.aborted) throw signal.reason;
-      const reason = stalled ? "stalled" : "network";
+      const reason = stalled ? "stalled" : "unreachable";
       throw new StreamError(reason, `cannot connect to ${url}: ${describeCause(cause)}`, { cause, url });
     }
     if (!response.ok || !response.body) {
-      const body = (await response.text().catch(() => "")).slice(0, 300);
+      const body = (await response.text().catch(() => "")).trim().slice(0, 300);
       const status = response.status;
       const reason = status === 429 ? "http_429" : status >= 500 ? "http_5xx" : "http_4xx";
-      throw new StreamError(reason, `${url} answered HTTP ${status}: ${body}`, {
+      const hint =
+        reason === "http_4xx"
+          ? `; ${refusalHint(status, { userAgent: headers["user-agent"], lastEventId: options.lastEventId })}`
+          : "";
+      throw new StreamError(reason, `${url} answered HTTP ${status}: ${body}${hint}`, {
         url,
         status,
         retryAfterMs: parseRetryAfter(response.headers.get("retry-after")),

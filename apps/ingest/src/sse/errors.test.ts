@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseRetryAfter, StreamError } from "./errors.ts";
+import { parseRetryAfter, refusalHint, StreamError } from "./errors.ts";
 
 describe("parseRetryAfter", () => {
   it("reads delta-seconds and HTTP dates", () => {
@@ -18,5 +18,18 @@ describe("StreamError", () => {
     expect(new StreamError("http_429", "m", { url }).retryable).toBe(true);
     expect(new StreamError("stalled", "m", { url }).code).toBe("stream_stalled");
     expect(new StreamError("http_4xx", "m", { url, status: 403 }).retryable).toBe(false);
+  });
+});
+
+describe("refusalHint", () => {
+  it("names the variable to change", () => {
+    const request = { userAgent: "python-requests/2.31", lastEventId: undefined };
+    expect(refusalHint(403, request)).toContain("INGEST_USER_AGENT");
+    expect(refusalHint(403, request)).toContain("python-requests/2.31");
+    expect(refusalHint(400, request)).toContain("INGEST_STREAMS");
+    expect(refusalHint(400, { ...request, lastEventId: "[]" })).toContain(
+      "Last-Event-ID recovered from Kafka",
+    );
+    expect(refusalHint(404, request)).toContain("INGEST_STREAM_URL");
   });
 });

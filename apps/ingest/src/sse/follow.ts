@@ -18,6 +18,8 @@ export interface FollowOptions {
   onEvent: (frame: { id: string | undefined; data: string }) => Promise<void>;
   onConnected?: () => void;
   onDisconnect?: (reason: DisconnectReason, error: StreamError) => void;
+  /** Called once if the very first connection attempts cannot reach the server (no DNS, refused). */
+  onUnreachable?: (error: StreamError) => void;
   onBytes?: (bytes: number) => void;
   random?: () => number;
 }
@@ -35,6 +37,8 @@ export async function followStream(options: FollowOptions): Promise<void> {
     random: options.random,
   });
   let serverRetryMs = 0;
+  let everConnected = false;
+  let toldUnreachable = false;
   const { signal, logger } = options;
 
   while (!signal.aborted) {
@@ -45,6 +49,7 @@ export async function followStream(options: FollowOptions): Promise<void> {
         if (message.type === "retry") serverRetryMs = message.ms;
         if (message.type !== "event") continue;
         if (received++ === 0) {
+          everConnected = true;
           options.onConnected?.();
           logger.info("stream connected", { url: options.url, lastEventId });
         }
@@ -57,6 +62,10 @@ export async function followStream(options: FollowOptions): Promise<void> {
       if (!(error instanceof StreamError)) throw error;
       options.onDisconnect?.(error.reason, error);
       if (!error.retryable) throw error;
+      if (error.reason === "unreachable" && !everConnected && !toldUnreachable) {
+        toldUnreachable = true;
+        options.onUnreachable?.(error);
+      }
       // The floor keeps a server that closes right after one event from driving a hot loop.
       const floor = options.reconnectInitialMs / 10;
       const delay = Math.max(backoff.next(), floor, serverRetryMs, error.retryAfterMs ?? 0);

@@ -1,0 +1,79 @@
+import type { StreamName } from "@wikistream/events";
+import { createRateWindow } from "./rates.ts";
+
+export type IngestState = "idle" | "starting" | "running" | "stopping" | "stopped" | "failed";
+
+export interface IngestCounts {
+  /** Event frames read from the stream. */
+  received: number;
+  /** Events acknowledged by Kafka in their stream topic. */
+  published: number;
+  /** Frames acknowledged by Kafka in the dead-letter topic. */
+  deadLettered: number;
+  /** Canary events dropped. */
+  canaries: number;
+  /** Events (and bad frames) already in Kafka, read again after a resume and dropped. */
+  duplicates: number;
+  /** Not published to a stream topic on purpose: canaries + duplicates. */
+  dropped: number;
+}
+
+/** `/status`: a human-readable summary; `/metrics` has the same facts for machines. */
+export interface IngestStatus {
+  state: IngestState;
+  streams: StreamName[];
+  url: string;
+  /** Where this run started: an id recovered from Kafka, a `since`, or neither (now). */
+  startedFrom: { lastEventId: string | undefined; since: string | undefined };
+  lastEventId: string | undefined;
+  lastAckedEventId: string | undefined;
+  connected: boolean;
+  kafkaConnected: boolean;
+  bufferDepth: number;
+  counts: IngestCounts;
+  rates: { windowSeconds: number; receivedPerSecond: number; publishedPerSecond: number };
+  startedAt: string | undefined;
+  error: string | undefined;
+}
+
+/** The counters and rates behind `/status`, kept apart from the pipeline's control flow. */
+export function createTally() {
+  const counts: IngestCounts = {
+    received: 0,
+    published: 0,
+    deadLettered: 0,
+    canaries: 0,
+    duplicates: 0,
+    dropped: 0,
+  };
+  const receivedRate = createRateWindow();
+  const publishedRate = createRateWindow();
+  return {
+    received(): void {
+      counts.received++;
+      receivedRate.add();
+    },
+    published(n: number): void {
+      counts.published += n;
+      publishedRate.add(n);
+    },
+    deadLettered(n: number): void {
+      counts.deadLettered += n;
+    },
+    dropped(reason: "canary" | "duplicate"): void {
+      counts.dropped++;
+      if (reason === "canary") counts.canaries++;
+      else counts.duplicates++;
+    },
+    counts(): IngestCounts {
+      return { ...counts };
+    },
+    rates(): IngestStatus["rates"] {
+      return {
+        windowSeconds: receivedRate.windowSeconds,
+        receivedPerSecond: receivedRate.perSecond(),
+        publishedPerSecond: publishedRate.perSecond(),
+      };
+    },
+  };
+}

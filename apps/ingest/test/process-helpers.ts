@@ -1,0 +1,67 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { once } from "node:events";
+import { fileURLToPath } from "node:url";
+import { brokers, waitFor } from "./kafka-helpers.ts";
+
+const appDir = fileURLToPath(new URL("..", import.meta.url));
+
+// The same source runs on both runtimes; only src/runtime/ differs.
+export const runtimes = {
+  node: ["node", ["src/main.ts"]],
+  deno: ["deno", ["run", "--allow-net", "--allow-env", "--allow-read", "--allow-sys", "src/main.ts"]],
+} as const;
+export type RuntimeName = keyof typeof runtimes;
+
+export async function getJson(url: string): Promise<Record<string, unknown> | undefined> {
+  try {
+    return (await (await fetch(url)).json()) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+}
+
+export interface IngestProcess {
+  child: ChildProcess;
+  port: number;
+  exited: Promise<[number | null, NodeJS.Signals | null]>;
+  output: () => string;
+  /** The last /status answer, polled every 100 ms. */
+  status: () => Record<string, unknown> | undefined;
+  published: () => number;
+  waitForPublished: (count: number, timeoutMs: number) => Promise<void>;
+}
+
+/** Runs `src/main.ts` as its own process (what `kill -9` needs), with the given variables. */
+export function spawnIngest(runtime: RuntimeName, env: Record<string, string>): IngestProcess {
+  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  const [command, args] = runtimes[runtime];
+  let output = "";
+  let status: Record<string, unknown> | undefined;
+  const child = spawn(command, args, {
+    cwd: appDir,
+    env: { ...process.env, KAFKA_BROKERS: brokers.join(","), INGEST_HTTP_PORT: String(port), ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stdout?.on("data", (chunk) => (output += chunk));
+  child.stderr?.on("data", (chunk) => (output += chunk));
+  const exited = once(child, "exit") as Promise<[number | null, NodeJS.Signals | null]>;
+  const poll = setInterval(() => {
+    void getJson(`http://127.0.0.1:${port}/status`).then((s) => (status = s ?? status));
+  }, 100);
+  void exited.finally(() => clearInterval(poll));
+  const published = () => (status?.counts as { published?: number } | undefined)?.published ?? 0;
+  return {
+    child,
+    port,
+    exited,
+    output: () => output,
+    status: () => status,
+    published,
+    waitForPublished: (count, timeoutMs) =>
+      waitFor(() => published() >= count, timeoutMs, `ingest on ${runtime} to publish ${count} events`).catch(
+        (error: unknown) => {
+          throw new Error(`${(error as Error).message}\n--- process output ---\n${output.slice(-3000)}`);
+        },
+      ),
+  };
+}
