@@ -1,0 +1,55 @@
+import type { Client } from "@opensearch-project/opensearch";
+import { errorMessage } from "@wikistream/resilience";
+import type { BulkAnswer } from "./classify.ts";
+import { OpenSearchTimeoutError, OpenSearchUnavailableError } from "./errors.ts";
+
+export interface BulkClient {
+  /** Sends one `_bulk` body. Never throws: every failure is a BulkAnswer for classify(). */
+  send(body: string): Promise<BulkAnswer>;
+}
+
+type TransportFailure = { name?: string; meta?: { statusCode?: unknown; body?: unknown } };
+
+/**
+ * `_bulk` over the OpenSearch client, whose own retries are off (see @wikistream/opensearch): a failed
+ * request comes straight back here, and the pipeline retries only the items that need it.
+ */
+export function createBulkClient(options: { client: Client; timeoutMs: number }): BulkClient {
+  return {
+    async send(body) {
+      try {
+        // transport.request takes the NDJSON text as is; client.bulk() is typed for arrays only.
+        const response = await options.client.transport.request(
+          { method: "POST", path: "/_bulk", bulkBody: body },
+          { requestTimeout: options.timeoutMs },
+        );
+        return { kind: "response", status: response.statusCode ?? 200, body: response.body };
+      } catch (error) {
+        const failure = error as TransportFailure;
+        const status = failure.meta?.statusCode;
+        // ResponseError: an HTTP answer with an error status; classify() decides what it means.
+        if (failure.name === "ResponseError" && typeof status === "number") {
+          return { kind: "response", status, body: failure.meta?.body };
+        }
+        if (failure.name === "TimeoutError" || failure.name === "RequestAbortedError") {
+          return {
+            kind: "no_response",
+            error: new OpenSearchTimeoutError(`bulk request timed out after ${options.timeoutMs} ms`, {
+              cause: error,
+            }),
+          };
+        }
+        // A 2xx with a body that is not JSON: answered, but unreadable per item.
+        if (failure.name === "DeserializationError") {
+          return { kind: "response", status: 200, body: undefined };
+        }
+        return {
+          kind: "no_response",
+          error: new OpenSearchUnavailableError(`bulk request failed: ${errorMessage(error)}`, {
+            cause: error,
+          }),
+        };
+      }
+    },
+  };
+}

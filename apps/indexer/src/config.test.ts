@@ -1,0 +1,100 @@
+import { readFileSync } from "node:fs";
+import { ConfigError, describeConfig } from "@wikistream/config";
+import { describe, expect, it } from "vitest";
+import { indexerEnvSchema, loadIndexerConfig, streamOfTopic } from "./config.ts";
+
+describe("loadIndexerConfig", () => {
+  it("applies the documented defaults", () => {
+    const config = loadIndexerConfig({});
+    expect(config).toMatchObject({
+      kafkaBrokers: ["127.0.0.1:9092"],
+      opensearchUrl: "http://127.0.0.1:9200",
+      groupId: "wikistream-indexer",
+      topics: [
+        { topic: "wikistream.mediawiki.recentchange", stream: "mediawiki.recentchange" },
+        { topic: "wikistream.mediawiki.page_change.v1", stream: "mediawiki.page_change.v1" },
+      ],
+      dlqTopic: "wikistream.indexer.dlq",
+      fromBeginning: true,
+      indexPrefix: "wikistream",
+      indexBucket: "month",
+      httpHost: "127.0.0.1",
+      httpPort: 8082,
+    });
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it("reports every invalid variable at once", () => {
+    try {
+      loadIndexerConfig({
+        INDEXER_HTTP_PORT: "70000",
+        INDEXER_BULK_MAX_DOCS: "0",
+        INDEXER_REFRESH_INTERVAL: "soon",
+      });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).problems.map((p) => p.variable)).toEqual([
+        "INDEXER_REFRESH_INTERVAL",
+        "INDEXER_BULK_MAX_DOCS",
+        "INDEXER_HTTP_PORT",
+      ]);
+    }
+  });
+
+  it("refuses a topic whose stream has no index mapping", () => {
+    expect(() => loadIndexerConfig({ INDEXER_TOPICS: "wikistream.mediawiki.page-create" })).toThrow(
+      /INDEXER_TOPICS="wikistream.mediawiki.page-create"/,
+    );
+  });
+
+  it("refuses the dead-letter topic as an input topic", () => {
+    expect(() => loadIndexerConfig({ INDEXER_DLQ_TOPIC: "wikistream.mediawiki.recentchange" })).toThrow(
+      /INDEXER_DLQ_TOPIC/,
+    );
+  });
+
+  it("refuses an index prefix OpenSearch would reject", () => {
+    expect(() => loadIndexerConfig({ INDEXER_INDEX_PREFIX: "WikiStream" })).toThrow(/INDEXER_INDEX_PREFIX/);
+  });
+
+  it("never prints the OpenSearch password", () => {
+    expect(() => loadIndexerConfig({ OPENSEARCH_PASSWORD: "hunter2", INDEXER_HTTP_PORT: "x" })).not.toThrow(
+      /hunter2/,
+    );
+  });
+
+  it("documents a default for every variable but the optional credentials", () => {
+    const undocumented = describeConfig(indexerEnvSchema).filter((v) => v.default === undefined);
+    expect(undocumented.map((v) => v.variable)).toEqual(["OPENSEARCH_USERNAME", "OPENSEARCH_PASSWORD"]);
+  });
+});
+
+describe(".env.example", () => {
+  it("lists every variable with its default", () => {
+    const text = readFileSync(new URL("../.env.example", import.meta.url), "utf8");
+    const listed = Object.fromEntries(
+      text
+        .split("\n")
+        .filter((line) => /^[A-Z_]+=/.test(line))
+        .map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]),
+    );
+    const expected = Object.fromEntries(
+      describeConfig(indexerEnvSchema).map(({ variable, default: value }) => [
+        variable,
+        value === undefined ? "" : Array.isArray(value) ? value.join(",") : String(value),
+      ]),
+    );
+    expect(listed).toEqual(expected);
+  });
+});
+
+describe("streamOfTopic", () => {
+  it("strips the prefix and resolves the stream", () => {
+    expect(streamOfTopic("wikistream.mediawiki.page_change.v1", "wikistream.")).toBe(
+      "mediawiki.page_change.v1",
+    );
+    expect(streamOfTopic("test.recentchange", "test.")).toBe("mediawiki.recentchange");
+    expect(streamOfTopic("wikistream.nope", "wikistream.")).toBeUndefined();
+  });
+});

@@ -1,0 +1,160 @@
+import { ConfigError, env, loadConfig } from "@wikistream/config";
+import { resolveStream } from "@wikistream/events";
+import { z } from "zod";
+import { type IndexBucket, type IndexedStream, indexBuckets, isIndexedStream } from "./indices.ts";
+
+/** Every variable the indexer reads, with its default; `.env.example` lists the same. */
+export const indexerEnvSchema = z.object({
+  KAFKA_BROKERS: env.list("127.0.0.1:9092"),
+  OPENSEARCH_URL: env.url("http://127.0.0.1:9200"),
+  OPENSEARCH_USERNAME: env.optionalString(),
+  OPENSEARCH_PASSWORD: env.optionalString(),
+  INDEXER_CLIENT_ID: env.string("wikistream-indexer"),
+  INDEXER_GROUP_ID: env.string("wikistream-indexer"),
+  INDEXER_TOPICS: env.list("wikistream.mediawiki.recentchange,wikistream.mediawiki.page_change.v1"),
+  INDEXER_TOPIC_PREFIX: env.string("wikistream."),
+  INDEXER_TOPIC_PARTITIONS: env.int(3, { min: 1, max: 1000 }),
+  INDEXER_DLQ_TOPIC: env.string("wikistream.indexer.dlq"),
+  // Never skip the backlog: a new group starts at the oldest record Kafka still holds.
+  INDEXER_FROM_BEGINNING: env.bool(true),
+  INDEXER_SESSION_TIMEOUT_MS: env.int(30_000, { min: 6_000, max: 300_000 }),
+  INDEXER_MAX_BYTES_PER_PARTITION: env.int(1_048_576, { min: 1024 }),
+  INDEXER_FETCH_MAX_WAIT_MS: env.int(500, { min: 10, max: 30_000 }),
+  INDEXER_INDEX_PREFIX: env.string("wikistream"),
+  INDEXER_INDEX_BUCKET: env.enumOf(indexBuckets, "month"),
+  INDEXER_INDEX_SHARDS: env.int(1, { min: 1, max: 1024 }),
+  INDEXER_INDEX_REPLICAS: env.int(1, { min: 0, max: 16 }),
+  INDEXER_REFRESH_INTERVAL: z
+    .string()
+    .trim()
+    .regex(/^(-1|\d+(ms|s|m|h))$/, "expected an OpenSearch time value such as 1s, 500ms, 30s or -1")
+    .default("1s"),
+  INDEXER_BULK_MAX_DOCS: env.int(1000, { min: 1, max: 100_000 }),
+  INDEXER_BULK_MAX_BYTES: env.int(5_242_880, { min: 1024, max: 100 * 1_048_576 }),
+  INDEXER_FLUSH_INTERVAL_MS: env.int(200, { min: 0, max: 60_000 }),
+  INDEXER_BULK_CONCURRENCY: env.int(2, { min: 1, max: 64 }),
+  INDEXER_BULK_TIMEOUT_MS: env.int(30_000, { min: 100 }),
+  INDEXER_MAX_PENDING_PER_PARTITION: env.int(5000, { min: 1 }),
+  INDEXER_RETRY_INITIAL_MS: env.int(200, { min: 1 }),
+  INDEXER_RETRY_MAX_MS: env.int(30_000, { min: 1 }),
+  INDEXER_MAX_ITEM_ATTEMPTS: env.int(10, { min: 1, max: 1000 }),
+  INDEXER_COMMIT_INTERVAL_MS: env.int(1000, { min: 10 }),
+  INDEXER_DRAIN_TIMEOUT_MS: env.int(30_000, { min: 0 }),
+  INDEXER_HTTP_HOST: env.string("127.0.0.1"),
+  INDEXER_HTTP_PORT: env.port(8082),
+  INDEXER_LOG_LEVEL: env.enumOf(["debug", "info", "warn", "error"], "info"),
+});
+
+export interface IndexerConfig {
+  kafkaBrokers: string[];
+  kafkaClientId: string;
+  opensearchUrl: string;
+  opensearchUsername: string | undefined;
+  opensearchPassword: string | undefined;
+  groupId: string;
+  /** Input topics, each with the stream its records belong to when a record has no stream header. */
+  topics: { topic: string; stream: IndexedStream }[];
+  topicPrefix: string;
+  topicPartitions: number;
+  dlqTopic: string;
+  fromBeginning: boolean;
+  sessionTimeoutMs: number;
+  maxBytesPerPartition: number;
+  fetchMaxWaitMs: number;
+  indexPrefix: string;
+  indexBucket: IndexBucket;
+  indexShards: number;
+  indexReplicas: number;
+  refreshInterval: string;
+  bulkMaxDocs: number;
+  bulkMaxBytes: number;
+  flushIntervalMs: number;
+  bulkConcurrency: number;
+  bulkTimeoutMs: number;
+  maxPendingPerPartition: number;
+  retryInitialMs: number;
+  retryMaxMs: number;
+  maxItemAttempts: number;
+  commitIntervalMs: number;
+  drainTimeoutMs: number;
+  httpHost: string;
+  httpPort: number;
+  logLevel: "debug" | "info" | "warn" | "error";
+}
+
+function invalid(variable: string, value: unknown, expected: string): ConfigError {
+  return new ConfigError("indexer", [{ variable, value: String(value), expected }]);
+}
+
+// Index names must be lowercase and must not start with -, _ or +.
+const indexPrefixPattern = /^[a-z0-9][a-z0-9._-]*$/;
+
+/** Topic → stream by the naming rule `<prefix><canonical stream>`; only streams with a mapping are accepted. */
+export function streamOfTopic(topic: string, prefix: string): IndexedStream | undefined {
+  const name = topic.startsWith(prefix) ? topic.slice(prefix.length) : topic;
+  const stream = resolveStream(name);
+  return stream !== undefined && isIndexedStream(stream) ? stream : undefined;
+}
+
+export function loadIndexerConfig(source: Record<string, string | undefined>): Readonly<IndexerConfig> {
+  const raw = loadConfig("indexer", indexerEnvSchema, source);
+  const topics = [...new Set(raw.INDEXER_TOPICS)].map((topic) => {
+    const stream = streamOfTopic(topic, raw.INDEXER_TOPIC_PREFIX);
+    if (!stream) {
+      throw invalid(
+        "INDEXER_TOPICS",
+        topic,
+        `expected ${raw.INDEXER_TOPIC_PREFIX}<stream> for a stream with an index mapping (mediawiki.recentchange, mediawiki.page_change.v1)`,
+      );
+    }
+    return { topic, stream };
+  });
+  if (topics.some(({ topic }) => topic === raw.INDEXER_DLQ_TOPIC)) {
+    throw invalid("INDEXER_DLQ_TOPIC", raw.INDEXER_DLQ_TOPIC, "must not be one of INDEXER_TOPICS");
+  }
+  if (!indexPrefixPattern.test(raw.INDEXER_INDEX_PREFIX)) {
+    throw invalid(
+      "INDEXER_INDEX_PREFIX",
+      raw.INDEXER_INDEX_PREFIX,
+      "expected lowercase letters, digits, . _ -",
+    );
+  }
+  if (raw.INDEXER_RETRY_MAX_MS < raw.INDEXER_RETRY_INITIAL_MS) {
+    throw invalid("INDEXER_RETRY_MAX_MS", raw.INDEXER_RETRY_MAX_MS, "must be >= INDEXER_RETRY_INITIAL_MS");
+  }
+  return Object.freeze({
+    kafkaBrokers: raw.KAFKA_BROKERS,
+    kafkaClientId: raw.INDEXER_CLIENT_ID,
+    opensearchUrl: raw.OPENSEARCH_URL,
+    opensearchUsername: raw.OPENSEARCH_USERNAME,
+    opensearchPassword: raw.OPENSEARCH_PASSWORD,
+    groupId: raw.INDEXER_GROUP_ID,
+    topics,
+    topicPrefix: raw.INDEXER_TOPIC_PREFIX,
+    topicPartitions: raw.INDEXER_TOPIC_PARTITIONS,
+    dlqTopic: raw.INDEXER_DLQ_TOPIC,
+    fromBeginning: raw.INDEXER_FROM_BEGINNING,
+    sessionTimeoutMs: raw.INDEXER_SESSION_TIMEOUT_MS,
+    maxBytesPerPartition: raw.INDEXER_MAX_BYTES_PER_PARTITION,
+    fetchMaxWaitMs: raw.INDEXER_FETCH_MAX_WAIT_MS,
+    indexPrefix: raw.INDEXER_INDEX_PREFIX,
+    indexBucket: raw.INDEXER_INDEX_BUCKET,
+    indexShards: raw.INDEXER_INDEX_SHARDS,
+    indexReplicas: raw.INDEXER_INDEX_REPLICAS,
+    refreshInterval: raw.INDEXER_REFRESH_INTERVAL,
+    bulkMaxDocs: raw.INDEXER_BULK_MAX_DOCS,
+    bulkMaxBytes: raw.INDEXER_BULK_MAX_BYTES,
+    flushIntervalMs: raw.INDEXER_FLUSH_INTERVAL_MS,
+    bulkConcurrency: raw.INDEXER_BULK_CONCURRENCY,
+    bulkTimeoutMs: raw.INDEXER_BULK_TIMEOUT_MS,
+    maxPendingPerPartition: raw.INDEXER_MAX_PENDING_PER_PARTITION,
+    retryInitialMs: raw.INDEXER_RETRY_INITIAL_MS,
+    retryMaxMs: raw.INDEXER_RETRY_MAX_MS,
+    maxItemAttempts: raw.INDEXER_MAX_ITEM_ATTEMPTS,
+    commitIntervalMs: raw.INDEXER_COMMIT_INTERVAL_MS,
+    drainTimeoutMs: raw.INDEXER_DRAIN_TIMEOUT_MS,
+    httpHost: raw.INDEXER_HTTP_HOST,
+    httpPort: raw.INDEXER_HTTP_PORT,
+    logLevel: raw.INDEXER_LOG_LEVEL,
+  });
+}

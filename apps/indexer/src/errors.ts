@@ -1,0 +1,141 @@
+import { WikistreamError } from "@wikistream/resilience";
+
+/**
+ * The closed list of indexer error codes. Retry and dead-letter decisions, the `errors_total{code}`
+ * metric and HTTP error bodies read `code` and `retryable`, never message text.
+ */
+export const indexerErrorCodes = [
+  "opensearch_unavailable",
+  "opensearch_timeout",
+  "opensearch_throttled",
+  "opensearch_server_error",
+  "opensearch_auth_failed",
+  "opensearch_unexpected_status",
+  "bulk_request_rejected",
+  "bulk_response_invalid",
+  "dlq_publish_failed",
+  "offset_commit_failed",
+  "index_template_failed",
+  "transform_failed",
+  "consumer_crashed",
+] as const;
+
+export type IndexerErrorCode = (typeof indexerErrorCodes)[number];
+
+type Options = { cause?: unknown; context?: Record<string, unknown> };
+
+export class IndexerError extends WikistreamError {
+  declare readonly code: IndexerErrorCode;
+  constructor(code: IndexerErrorCode, message: string, retryable: boolean, options: Options = {}) {
+    super(code, message, { ...options, retryable });
+    this.name = "IndexerError";
+  }
+}
+
+/** Connection refused or reset, DNS failure, no living connection: nothing reached OpenSearch. */
+export class OpenSearchUnavailableError extends IndexerError {
+  constructor(message: string, options?: Options) {
+    super("opensearch_unavailable", message, true, options);
+    this.name = "OpenSearchUnavailableError";
+  }
+}
+
+/** No answer within the request timeout; the request may or may not have been applied. */
+export class OpenSearchTimeoutError extends IndexerError {
+  constructor(message: string, options?: Options) {
+    super("opensearch_timeout", message, true, options);
+    this.name = "OpenSearchTimeoutError";
+  }
+}
+
+/** HTTP 429 for a whole request: the cluster sheds load, back off and resend. */
+export class OpenSearchThrottledError extends IndexerError {
+  constructor(message: string, options?: Options) {
+    super("opensearch_throttled", message, true, options);
+    this.name = "OpenSearchThrottledError";
+  }
+}
+
+/** HTTP 5xx for a whole request. */
+export class OpenSearchServerError extends IndexerError {
+  constructor(message: string, options?: Options) {
+    super("opensearch_server_error", message, true, options);
+    this.name = "OpenSearchServerError";
+  }
+}
+
+/** 401/403: credentials or permissions. Retried (an operator can fix it) but never dead-lettered. */
+export class OpenSearchAuthError extends IndexerError {
+  constructor(message: string, options?: Options) {
+    super("opensearch_auth_failed", message, true, options);
+    this.name = "OpenSearchAuthError";
+  }
+}
+
+/** Any other status for a whole request (404 from a wrong URL path, 405, …): a setup problem, retried. */
+export class OpenSearchUnexpectedStatusError extends IndexerError {
+  constructor(message: string, options?: Options) {
+    super("opensearch_unexpected_status", message, true, options);
+    this.name = "OpenSearchUnexpectedStatusError";
+  }
+}
+
+/** 400/413 for a whole bulk request: the body itself is refused; resending it unchanged cannot help. */
+export class BulkRequestRejectedError extends IndexerError {
+  constructor(message: string, options?: Options) {
+    super("bulk_request_rejected", message, false, options);
+    this.name = "BulkRequestRejectedError";
+  }
+}
+
+/** A 2xx answer we cannot read per item (not JSON, wrong item count): resend, ids make it idempotent. */
+export class BulkResponseInvalidError extends IndexerError {
+  constructor(message: string, options?: Options) {
+    super("bulk_response_invalid", message, true, options);
+    this.name = "BulkResponseInvalidError";
+  }
+}
+
+export class DeadLetterPublishError extends IndexerError {
+  constructor(message: string, options?: Options) {
+    super("dlq_publish_failed", message, true, options);
+    this.name = "DeadLetterPublishError";
+  }
+}
+
+export class OffsetCommitError extends IndexerError {
+  constructor(message: string, options?: Options) {
+    super("offset_commit_failed", message, true, options);
+    this.name = "OffsetCommitError";
+  }
+}
+
+export class IndexTemplateError extends IndexerError {
+  constructor(message: string, retryable: boolean, options?: Options) {
+    super("index_template_failed", message, retryable, options);
+    this.name = "IndexTemplateError";
+  }
+}
+
+/** A transform threw for one record: that record is dead-lettered, the batch goes on. */
+export class TransformError extends IndexerError {
+  constructor(message: string, options?: Options) {
+    super("transform_failed", message, false, options);
+    this.name = "TransformError";
+  }
+}
+
+/** kafkajs gave up on the consumer (a non-retriable error); the process should exit and be restarted. */
+export class ConsumerCrashedError extends IndexerError {
+  constructor(message: string, options?: Options) {
+    super("consumer_crashed", message, false, options);
+    this.name = "ConsumerCrashedError";
+  }
+}
+
+/** The code of any error, for `errors_total{code}`: ours, kafkajs' `type`, else `unknown`. */
+export function errorCode(error: unknown): string {
+  if (error instanceof WikistreamError) return error.code;
+  const type = (error as { type?: unknown } | null)?.type;
+  return typeof type === "string" && /^[A-Z_]+$/.test(type) ? `kafka_${type.toLowerCase()}` : "unknown";
+}

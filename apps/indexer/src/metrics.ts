@@ -1,0 +1,108 @@
+import { createRegistry, freshnessBuckets, latencyBuckets } from "@wikistream/metrics";
+import { Counter, Gauge, Histogram, type Registry } from "prom-client";
+
+// 1 KiB … 64 MiB, by powers of 4.
+const byteBuckets = [1024, 4096, 16_384, 65_536, 262_144, 1_048_576, 4_194_304, 16_777_216, 67_108_864];
+const documentBuckets = [1, 5, 10, 50, 100, 250, 500, 1000, 2500, 5000, 10_000];
+
+/** Every metric of the indexer app, declared once; hot code only calls inc/set/observe. */
+export function createIndexerMetrics(options: { defaultMetrics?: boolean; instance?: string } = {}) {
+  const registry: Registry = createRegistry({
+    app: "indexer",
+    defaultMetrics: options.defaultMetrics,
+    ...(options.instance ? { instance: options.instance } : {}),
+  });
+  const registers = [registry];
+  return {
+    registry,
+    records: new Counter({
+      name: "wikistream_indexer_records_consumed_total",
+      help: "Kafka records handed to the pipeline, by topic.",
+      labelNames: ["topic"],
+      registers,
+    }),
+    documents: new Counter({
+      name: "wikistream_indexer_documents_total",
+      help: "Per-record outcomes: indexed, retried (one count per resend), dead_lettered or skipped, by reason (the dead-letter reason, the retry cause, canary).",
+      labelNames: ["result", "reason"],
+      registers,
+    }),
+    bulkDuration: new Histogram({
+      name: "wikistream_indexer_bulk_request_duration_seconds",
+      help: "Time of one _bulk request until its answer (or failure), by outcome (ok, items, retry, reject).",
+      labelNames: ["outcome"],
+      buckets: latencyBuckets,
+      registers,
+    }),
+    bulkBytes: new Histogram({
+      name: "wikistream_indexer_bulk_request_bytes",
+      help: "Body size of _bulk requests.",
+      buckets: byteBuckets,
+      registers,
+    }),
+    bulkDocuments: new Histogram({
+      name: "wikistream_indexer_bulk_request_documents",
+      help: "Operations per _bulk request.",
+      buckets: documentBuckets,
+      registers,
+    }),
+    bulkInFlight: new Gauge({
+      name: "wikistream_indexer_bulk_in_flight",
+      help: "_bulk requests sent and not yet answered.",
+      registers,
+    }),
+    freshness: new Histogram({
+      name: "wikistream_indexer_freshness_seconds",
+      help: "Index acknowledgement time minus the event's meta.dt, by stream.",
+      labelNames: ["stream"],
+      buckets: freshnessBuckets,
+      registers,
+    }),
+    lag: new Gauge({
+      name: "wikistream_indexer_consumer_lag",
+      help: "Records in the partition after the last committed offset (high watermark minus committed offset).",
+      labelNames: ["topic", "partition"],
+      registers,
+    }),
+    committedOffset: new Gauge({
+      name: "wikistream_indexer_committed_offset",
+      help: "Last offset committed by this instance, per partition (the next record to read).",
+      labelNames: ["topic", "partition"],
+      registers,
+    }),
+    pending: new Gauge({
+      name: "wikistream_indexer_pending_records",
+      help: "Records consumed and not yet finished (indexed, dead-lettered or skipped).",
+      registers,
+    }),
+    pausedPartitions: new Gauge({
+      name: "wikistream_indexer_paused_partitions",
+      help: "Partitions paused for backpressure (too many pending records, or records waiting for a retry).",
+      registers,
+    }),
+    assignedPartitions: new Gauge({
+      name: "wikistream_indexer_assigned_partitions",
+      help: "Partitions assigned to this instance.",
+      registers,
+    }),
+    rebalances: new Counter({
+      name: "wikistream_indexer_rebalances_total",
+      help: "Consumer group rebalances this instance took part in.",
+      registers,
+    }),
+    commits: new Counter({
+      name: "wikistream_indexer_offset_commits_total",
+      help: "Offset commits, by result (ok, failed).",
+      labelNames: ["result"],
+      registers,
+    }),
+    errors: new Counter({
+      name: "wikistream_indexer_errors_total",
+      help: "Errors by code (see src/errors.ts); every error path increments this.",
+      labelNames: ["code"],
+      registers,
+    }),
+  };
+}
+
+export type IndexerMetrics = ReturnType<typeof createIndexerMetrics>;

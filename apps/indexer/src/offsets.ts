@@ -1,0 +1,55 @@
+/**
+ * Commit tracker for one partition. Records are added in offset order as they are consumed and
+ * finished in any order (indexed, dead-lettered or skipped). The committable offset is one past the
+ * highest offset below which everything is finished: never past a record still in flight or in retry.
+ * Offsets need not be contiguous (transaction markers and compaction leave gaps).
+ */
+export class OffsetTracker {
+  readonly #pending = new Map<bigint, boolean>();
+  readonly #order: bigint[] = [];
+  #head = 0;
+  #lastAdded: bigint | undefined;
+  #committable: bigint | undefined;
+  #unfinished = 0;
+
+  /** Registers a consumed record; offsets must increase. */
+  add(offset: bigint): void {
+    if (this.#lastAdded !== undefined && offset <= this.#lastAdded) {
+      throw new RangeError(`offset ${offset} added after ${this.#lastAdded}`);
+    }
+    this.#lastAdded = offset;
+    this.#pending.set(offset, false);
+    this.#order.push(offset);
+    this.#unfinished += 1;
+  }
+
+  /** Marks a record finished; unknown offsets (already finished, or from before a reset) are ignored. */
+  finish(offset: bigint): boolean {
+    if (this.#pending.get(offset) !== false) return false;
+    this.#pending.set(offset, true);
+    this.#unfinished -= 1;
+    // Advance the contiguous finished prefix.
+    while (this.#head < this.#order.length) {
+      const next = this.#order[this.#head]!;
+      if (this.#pending.get(next) !== true) break;
+      this.#pending.delete(next);
+      this.#committable = next + 1n;
+      this.#head += 1;
+    }
+    if (this.#head > 1024 && this.#head * 2 > this.#order.length) {
+      this.#order.splice(0, this.#head);
+      this.#head = 0;
+    }
+    return true;
+  }
+
+  /** The offset to commit (the next one to read), or undefined while nothing is finished. */
+  committable(): bigint | undefined {
+    return this.#committable;
+  }
+
+  /** Records added and not yet finished. */
+  get pending(): number {
+    return this.#unfinished;
+  }
+}

@@ -1,0 +1,23 @@
+/** One Kafka record as the pipeline sees it, independent of the client library. */
+export interface ConsumedRecord {
+  readonly topic: string;
+  readonly partition: number;
+  /** Kafka offset, as kafkajs gives it (a decimal string; offsets can exceed 2^53 in theory). */
+  readonly offset: string;
+  readonly key: Uint8Array | null;
+  readonly value: Uint8Array | null;
+  readonly headers: Readonly<Record<string, string>>;
+  /** Broker or producer timestamp in ms, as a decimal string. */
+  readonly timestamp: string;
+}
+
+/** Header names of the record contract between ingest and indexer. */
+export const recordHeaders = {
+  stream: "wikistream-stream",
+  metaId: "wikistream-meta-id",
+  sseId: "wikistream-sse-id",
+} as const;
+
+export function partitionKey(topic: string, partition: number): string {
+  return `${topic}|${partition}`;
+}

@@ -1,0 +1,164 @@
+import type { Logger } from "@wikistream/log";
+import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from "kafkajs";
+import type { ConsumedRecord } from "./record.ts";
+
+export interface TopicPartitionOffset {
+  topic: string;
+  partition: number;
+  /** The next offset to read, as Kafka commits it. */
+  offset: bigint;
+}
+
+export interface SourceHandlers {
+  /** One partition's fetched records, in offset order. Synchronous: it only enqueues. */
+  onRecords(topic: string, partition: number, records: ConsumedRecord[], highWatermark: bigint): void;
+  /** The group was (re)joined with this assignment; earlier in-memory work is void. */
+  onAssignment(assignment: Record<string, number[]>): void;
+  /** A rebalance started: flush and commit what is acknowledged while this member still owns it. */
+  onRebalancing(): void;
+  /** kafkajs gave up (a non-retriable error); the consumer no longer consumes. */
+  onCrash(error: Error): void;
+}
+
+export interface SourceOptions {
+  kafka: Kafka;
+  groupId: string;
+  topics: readonly string[];
+  fromBeginning: boolean;
+  sessionTimeoutMs: number;
+  maxBytesPerPartition: number;
+  maxWaitTimeMs: number;
+  logger: Logger;
+}
+
+export interface Source {
+  start(handlers: SourceHandlers): Promise<void>;
+  pause(topic: string, partition: number): void;
+  resume(topic: string, partition: number): void;
+  /** Stops fetching every subscribed topic (for draining). */
+  pauseAll(): void;
+  /** Commits explicit offsets (never kafkajs' own resolved offsets). */
+  commit(offsets: readonly TopicPartitionOffset[]): Promise<void>;
+  /** Resolves when no eachBatch call is running. */
+  idle(): Promise<void>;
+  /** Leaves the group and disconnects. */
+  stop(): Promise<void>;
+}
+
+function headerText(value: IHeaders[string]): string | undefined {
+  if (value === undefined) return undefined;
+  const first = Array.isArray(value) ? value[0] : value;
+  if (first === undefined) return undefined;
+  return typeof first === "string" ? first : first.toString("utf8");
+}
+
+export function toConsumedRecord(topic: string, partition: number, message: KafkaMessage): ConsumedRecord {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(message.headers ?? {})) {
+    const text = headerText(value);
+    if (text !== undefined) headers[name] = text;
+  }
+  return {
+    topic,
+    partition,
+    offset: message.offset,
+    key: message.key,
+    value: message.value,
+    headers,
+    timestamp: message.timestamp,
+  };
+}
+
+/**
+ * The Kafka consumer group: batch consumption, manual commits only (autoCommit off, and
+ * eachBatchAutoResolve off so kafkajs never marks a record consumed that we did not take).
+ *
+ * kafkajs fetches from a broker, hands the batches to eachBatch and fetches again only when every
+ * batch of that fetch returned, so eachBatch only enqueues and returns; backpressure is per partition
+ * with pause()/resume(), and commits happen on the pipeline's schedule, not kafkajs'.
+ */
+export function createSource(options: SourceOptions): Source {
+  const consumer: Consumer = options.kafka.consumer({
+    groupId: options.groupId,
+    sessionTimeout: options.sessionTimeoutMs,
+    heartbeatInterval: Math.max(1000, Math.floor(options.sessionTimeoutMs / 10)),
+    rebalanceTimeout: Math.max(60_000, options.sessionTimeoutMs * 2),
+    maxBytesPerPartition: options.maxBytesPerPartition,
+    maxWaitTimeInMs: options.maxWaitTimeMs,
+    allowAutoTopicCreation: false,
+  });
+  let active = 0;
+  let idleWaiters: (() => void)[] = [];
+  let running = false;
+  const log = options.logger.child({ component: "source", groupId: options.groupId });
+
+  const eachBatch = (handlers: SourceHandlers) => async (payload: EachBatchPayload) => {
+    const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
+    if (!isRunning() || isStale() || batch.messages.length === 0) return;
+    active += 1;
+    try {
+      const records = batch.messages.map((message) =>
+        toConsumedRecord(batch.topic, batch.partition, message),
+      );
+      handlers.onRecords(batch.topic, batch.partition, records, BigInt(batch.highWatermark));
+      // Taken by the pipeline, so the next fetch starts after it; committed only once finished.
+      resolveOffset(batch.messages[batch.messages.length - 1]!.offset);
+    } finally {
+      active -= 1;
+      if (active === 0) {
+        const waiters = idleWaiters;
+        idleWaiters = [];
+        for (const resolve of waiters) resolve();
+      }
+    }
+    await heartbeat();
+  };
+
+  return {
+    async start(handlers) {
+      consumer.on(consumer.events.GROUP_JOIN, (event) => {
+        log.info("joined group", {
+          memberId: event.payload.memberId,
+          assignment: event.payload.memberAssignment,
+        });
+        handlers.onAssignment(event.payload.memberAssignment);
+      });
+      consumer.on(consumer.events.REBALANCING, () => {
+        log.info("group rebalancing");
+        handlers.onRebalancing();
+      });
+      consumer.on(consumer.events.CRASH, (event) => {
+        const { error, restart } = event.payload;
+        log.error("consumer crashed", { error, restart });
+        if (!restart) handlers.onCrash(error);
+      });
+      await consumer.connect();
+      await consumer.subscribe({ topics: [...options.topics], fromBeginning: options.fromBeginning });
+      running = true;
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: 1,
+        eachBatch: eachBatch(handlers),
+      });
+    },
+    pause: (topic, partition) => consumer.pause([{ topic, partitions: [partition] }]),
+    resume: (topic, partition) => consumer.resume([{ topic, partitions: [partition] }]),
+    pauseAll: () => consumer.pause(options.topics.map((topic) => ({ topic }))),
+    async commit(offsets) {
+      if (offsets.length === 0) return;
+      await consumer.commitOffsets(
+        offsets.map(({ topic, partition, offset }) => ({ topic, partition, offset: offset.toString() })),
+      );
+    },
+    idle: () => (active === 0 ? Promise.resolve() : new Promise((resolve) => idleWaiters.push(resolve))),
+    async stop() {
+      if (!running) {
+        await consumer.disconnect();
+        return;
+      }
+      running = false;
+      await consumer.disconnect();
+    },
+  };
+}

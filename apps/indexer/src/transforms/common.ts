@@ -1,0 +1,9 @@
+import type { Transform } from "./types.ts";
+
+type WithMeta = { meta: { dt: string; domain?: string | undefined } };
+
+/** `event_time` from meta.dt (server receive time), normalised; throws on an unparseable date. */
+export const eventTime: Transform<WithMeta> = {
+  name: "event_time",
+  apply: (event) => ({ event_time: new Date(Date.parse(event.meta.dt)).toISOString() }),
+};

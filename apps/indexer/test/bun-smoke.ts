@@ -1,0 +1,93 @@
+/**
+ * Bun smoke test: `bun apps/indexer/test/bun-smoke.ts` (exit 0 on success). Starts the indexer from
+ * its factory on Bun against the local stack, serves its HTTP routes with the Bun runtime adapter,
+ * produces the real recorded events and checks each is indexed exactly once.
+ */
+import { createHttpApp } from "../src/http/server.ts";
+import { bunRuntime } from "../src/runtime/bun.ts";
+import { loadRealEvents } from "./helpers/recordings.ts";
+import {
+  cleanup,
+  compareIds,
+  connectedProducer,
+  createTestTopics,
+  documentCounts,
+  fullyCommitted,
+  produceEvents,
+  type RunningIndexer,
+  startIndexer,
+  testConfig,
+  testKafka,
+  testOpenSearch,
+  uniqueNames,
+  waitFor,
+} from "./helpers/stack.ts";
+
+const isBun = typeof (globalThis as { Bun?: unknown }).Bun !== "undefined";
+const deadline = setTimeout(() => {
+  console.error("bun-smoke: FAILED (timed out after 90 s)");
+  process.exit(2);
+}, 90_000);
+
+const names = uniqueNames();
+const kafka = testKafka("indexer-bun-smoke");
+const client = testOpenSearch();
+const events = loadRealEvents();
+let running: RunningIndexer | undefined;
+let server: { port: number; close: () => Promise<void> } | undefined;
+let failure: unknown;
+
+try {
+  if (!isBun) throw new Error("run me with bun: bun apps/indexer/test/bun-smoke.ts");
+  const started = Date.now();
+  await createTestTopics(kafka, names);
+  const producer = await connectedProducer(kafka);
+  await produceEvents(producer, names, events);
+  await producer.disconnect();
+
+  running = await startIndexer(testConfig(names));
+  const app = createHttpApp({
+    registry: running.metrics.registry,
+    ready: running.indexer.ready,
+    healthy: running.indexer.healthy,
+    status: running.indexer.status,
+  });
+  server = await bunRuntime.serve({ fetch: app.fetch, hostname: "127.0.0.1", port: 0 });
+  await waitFor("everything committed", () => fullyCommitted(kafka, names), 60_000);
+
+  const result = compareIds(
+    events.map((e) => e.metaId),
+    await documentCounts(client, names.indexPrefix),
+  );
+  if (
+    result.documents !== events.length ||
+    result.missing.length + result.duplicated.length + result.unexpected.length > 0
+  ) {
+    throw new Error(
+      `index does not match the topic: ${JSON.stringify({ ...result, missing: result.missing.length })}`,
+    );
+  }
+  const ready = await fetch(`http://127.0.0.1:${server.port}/readyz`);
+  if (ready.status !== 200) throw new Error(`/readyz answered ${ready.status}`);
+  const metrics = await (await fetch(`http://127.0.0.1:${server.port}/metrics`)).text();
+  if (!metrics.includes('wikistream_indexer_documents_total{result="indexed",reason="",app="indexer"} 187')) {
+    throw new Error("/metrics does not show 187 indexed documents");
+  }
+  console.log(
+    `bun-smoke: OK on Bun ${(globalThis as unknown as { Bun: { version: string } }).Bun.version}: ` +
+      `${events.length} real events indexed exactly once in ${Date.now() - started} ms`,
+  );
+} catch (error) {
+  failure = error;
+} finally {
+  await server?.close().catch(() => {});
+  await running?.stop().catch(() => {});
+  await cleanup(kafka, client, names).catch(() => {});
+  await client.close().catch(() => {});
+}
+clearTimeout(deadline);
+if (failure !== undefined) {
+  console.error("bun-smoke: FAILED", failure);
+  process.exit(1);
+}
+process.exit(0);

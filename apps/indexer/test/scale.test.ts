@@ -1,0 +1,124 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { IndexerStatus } from "../src/indexer.ts";
+import { type IndexerProcess, sampleSum, spawnIndexer } from "./helpers/process.ts";
+import { loadRealEvents, multiply } from "./helpers/recordings.ts";
+import {
+  cleanup,
+  compareIds,
+  connectedProducer,
+  createTestTopics,
+  documentCounts,
+  documentTotal,
+  fullyCommitted,
+  produceEvents,
+  testEnv,
+  testKafka,
+  testOpenSearch,
+  uniqueNames,
+  waitFor,
+} from "./helpers/stack.ts";
+
+// Scale 1 → 3 → 1 replicas during a replay: partitions spread over the replicas, and at the end the
+// index holds exactly the distinct meta.ids of the topic.
+
+const names = uniqueNames();
+const kafka = testKafka();
+const client = testOpenSearch();
+const events = multiply(loadRealEvents(), 100); // 18,700 copies of real events
+const processes: IndexerProcess[] = [];
+// Slowed down (small bulk requests, one at a time) so the replay outlasts the scaling steps.
+const env = testEnv(names, {
+  INDEXER_BULK_MAX_DOCS: "50",
+  INDEXER_BULK_CONCURRENCY: "1",
+  INDEXER_COMMIT_INTERVAL_MS: "300",
+  // Little fetched ahead, so a replica leaving drains quickly and the replay is still running after it.
+  INDEXER_MAX_BYTES_PER_PARTITION: "65536",
+  INDEXER_MAX_PENDING_PER_PARTITION: "200",
+});
+
+const assignmentOf = async (p: IndexerProcess) =>
+  ((await p.fetchJson("/status")) as IndexerStatus).assignment;
+const partitionsOf = (assignment: Record<string, number[]>) =>
+  Object.entries(assignment).flatMap(([topic, partitions]) => partitions.map((p) => `${topic}/${p}`));
+
+beforeAll(async () => {
+  await createTestTopics(kafka, names);
+  const producer = await connectedProducer(kafka);
+  await produceEvents(producer, names, events);
+  await producer.disconnect();
+}, 60_000);
+
+afterAll(async () => {
+  for (const p of processes) p.kill9();
+  await cleanup(kafka, client, names);
+  await client.close();
+}, 60_000);
+
+describe("scale out and in during a replay (real processes)", () => {
+  it("spreads partitions over 3 replicas and converges to exactly the topic's events", async () => {
+    const spawn = (name: string) => {
+      const p = spawnIndexer(name, env);
+      processes.push(p);
+      return p;
+    };
+    const a = spawn("a");
+    await waitFor(
+      "replica a indexing",
+      async () => (await documentTotal(client, names.indexPrefix)) >= 1500,
+      30_000,
+      100,
+    );
+
+    const b = spawn("b");
+    const c = spawn("c");
+    await waitFor(
+      "6 partitions spread over 3 replicas",
+      async () => {
+        const owned = await Promise.all([a, b, c].map(async (p) => partitionsOf(await assignmentOf(p))));
+        const all = owned.flat();
+        return owned.every((list) => list.length === 2) && new Set(all).size === 6;
+      },
+      30_000,
+    );
+    const atThree = await documentTotal(client, names.indexPrefix);
+    expect(atThree).toBeLessThan(events.length);
+    await waitFor(
+      "progress with 3 replicas",
+      async () => (await documentTotal(client, names.indexPrefix)) >= atThree + 1000,
+      30_000,
+      100,
+    );
+
+    // Graceful scale-in: each finishes in-flight work, commits, leaves the group, exits 0.
+    expect(await Promise.all([b.terminate(), c.terminate()])).toEqual([0, 0]);
+    const atOne = await documentTotal(client, names.indexPrefix);
+    expect(atOne).toBeLessThan(events.length);
+    await waitFor(
+      "replica a owns all 6 partitions",
+      async () => partitionsOf(await assignmentOf(a)).length === 6,
+      30_000,
+    );
+
+    await waitFor("everything committed", () => fullyCommitted(kafka, names), 60_000);
+    const counts = await documentCounts(client, names.indexPrefix);
+    expect(
+      compareIds(
+        events.map((e) => e.metaId),
+        counts,
+      ),
+    ).toMatchObject({
+      expected: events.length,
+      documents: events.length,
+      missing: [],
+      duplicated: [],
+      unexpected: [],
+    });
+    const rebalances = sampleSum(await a.metrics(), "wikistream_indexer_rebalances_total");
+    expect(rebalances).toBeGreaterThanOrEqual(3);
+    console.info(
+      `scale: ${atThree} docs when 3 replicas owned 2 partitions each, ${atOne} when back to 1; ` +
+        `${events.length} distinct, no duplicates; replica a saw ${rebalances} group joins`,
+    );
+    expect(await a.terminate()).toBe(0);
+  }, 120_000);
+});
