@@ -61,7 +61,9 @@ if (replayFiles.length > 0) {
   }
 }
 
+// One local node cannot hold replicas; production keeps the indexer's default of 1.
 const env = {
+  INDEXER_INDEX_REPLICAS: "0",
   ...process.env,
   INGEST_STREAM_URL: streamUrl,
   INGEST_STREAMS: streams,
