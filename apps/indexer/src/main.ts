@@ -3,11 +3,11 @@ import { createKafka } from "@wikistream/kafka";
 import { createLogger } from "@wikistream/log";
 import { createOpenSearch, displayUrl } from "@wikistream/opensearch";
 import { errorMessage } from "@wikistream/resilience";
+import { detectRuntime } from "@wikistream/runtime";
 import { type IndexerConfig, loadIndexerConfig } from "./config.ts";
 import { createHttpApp } from "./http/server.ts";
 import { createIndexer } from "./indexer.ts";
 import { createIndexerMetrics } from "./metrics.ts";
-import { detectRuntime } from "./runtime/detect.ts";
 
 const runtime = await detectRuntime();
 

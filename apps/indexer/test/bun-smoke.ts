@@ -3,8 +3,9 @@
  * its factory on Bun against the local stack, serves its HTTP routes with the Bun runtime adapter,
  * produces the real recorded events and checks each is indexed exactly once.
  */
+
+import { detectRuntime } from "@wikistream/runtime";
 import { createHttpApp } from "../src/http/server.ts";
-import { bunRuntime } from "../src/runtime/bun.ts";
 import { loadRealEvents } from "./helpers/recordings.ts";
 import {
   cleanup,
@@ -52,7 +53,7 @@ try {
     healthy: running.indexer.healthy,
     status: running.indexer.status,
   });
-  server = await bunRuntime.serve({ fetch: app.fetch, hostname: "127.0.0.1", port: 0 });
+  server = await (await detectRuntime()).serve({ fetch: app.fetch, hostname: "127.0.0.1", port: 0 });
   await waitFor("everything committed", () => fullyCommitted(kafka, names), 60_000);
 
   const result = compareIds(

@@ -2,11 +2,11 @@ import { ConfigError } from "@wikistream/config";
 import { createKafka } from "@wikistream/kafka";
 import { createLogger } from "@wikistream/log";
 import { errorMessage } from "@wikistream/resilience";
+import { detectRuntime } from "@wikistream/runtime";
 import { type IngestConfig, loadIngestConfig } from "./config.ts";
 import { createHttpApp } from "./http/server.ts";
 import { createIngest } from "./ingest.ts";
 import { createIngestMetrics } from "./metrics.ts";
-import { detectRuntime } from "./runtime/detect.ts";
 import { explainStartupError } from "./startup-errors.ts";
 
 const runtime = await detectRuntime();

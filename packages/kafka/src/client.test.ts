@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { producerSettings } from "./client.ts";
+import { isExpectedKafkaWarning, producerSettings } from "./client.ts";
 
 describe("producerSettings", () => {
   it("defaults to an idempotent producer with acks=all and one request in flight", () => {
@@ -13,5 +13,14 @@ describe("producerSettings", () => {
   });
   it("allows weaker acks when idempotence is off", () => {
     expect(producerSettings({ idempotent: false, acks: 1 })).toMatchObject({ acks: 1 });
+  });
+});
+
+describe("isExpectedKafkaWarning", () => {
+  it("silences only the deliberate limited-retries warning", () => {
+    expect(
+      isExpectedKafkaWarning("Limiting retries for the idempotent producer may invalidate EoS guarantees"),
+    ).toBe(true);
+    expect(isExpectedKafkaWarning("Connection error: connect ECONNREFUSED")).toBe(false);
   });
 });

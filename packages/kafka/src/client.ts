@@ -18,6 +18,16 @@ const levelName: Record<number, "error" | "warn" | "info" | "debug"> = {
   [logLevel.DEBUG]: "debug",
 };
 
+/**
+ * Warnings kafkajs prints for choices we made on purpose. Limited retries on the idempotent producer:
+ * callers keep a failed batch and send it again, so a broker outage surfaces as errors (counted,
+ * alerted on) instead of a send that hangs inside kafkajs; the resent batch may duplicate records,
+ * which `_id = meta.id` absorbs downstream.
+ */
+export function isExpectedKafkaWarning(message: string): boolean {
+  return message.startsWith("Limiting retries for the idempotent producer");
+}
+
 /** A kafkajs client whose own logs go through our structured logger. */
 export function createKafka(options: KafkaClientOptions): Kafka {
   const config: KafkaConfig = {
@@ -30,6 +40,7 @@ export function createKafka(options: KafkaClientOptions): Kafka {
       () =>
       ({ level, log }) => {
         const { message, timestamp: _t, logger: _l, ...fields } = log;
+        if (isExpectedKafkaWarning(message)) return;
         options.logger[levelName[level] ?? "info"](`kafkajs: ${message}`, fields);
       },
   };

@@ -1,4 +1,7 @@
-/** What main.ts needs from a runtime; Node and Deno each implement it in one small file. */
+/**
+ * What an app's main.ts needs from the runtime it runs on. Everything else in wikistream uses Web
+ * APIs only, so this interface is the whole difference between Node, Deno and Bun.
+ */
 export interface Runtime {
   name: "node" | "deno" | "bun";
   env: () => Record<string, string | undefined>;

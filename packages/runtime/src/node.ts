@@ -1,11 +1,13 @@
 import { serve } from "@hono/node-server";
 import type { Runtime } from "./types.ts";
+import { quietKnownWarnings } from "./warnings.ts";
 
 export const nodeRuntime: Runtime = {
   name: "node",
   env: () => process.env,
   serve: ({ fetch, hostname, port }) =>
     new Promise((resolve, reject) => {
+      quietKnownWarnings(process);
       const server = serve({ fetch, hostname, port }, (info) =>
         resolve({
           port: info.port,

@@ -1,7 +1,8 @@
 import type { Runtime } from "./types.ts";
 
-/** Picks the adapter of the runtime we run on; each is imported only there. */
+/** The adapter of the runtime we run on; each adapter is imported only there. */
 export async function detectRuntime(): Promise<Runtime> {
   if ("Deno" in globalThis) return (await import("./deno.ts")).denoRuntime;
+  if ("Bun" in globalThis) return (await import("./bun.ts")).bunRuntime;
   return (await import("./node.ts")).nodeRuntime;
 }

@@ -1,0 +1,3 @@
+export { detectRuntime } from "./detect.ts";
+export type { Runtime } from "./types.ts";
+export { isKnownHarmlessWarning, quietKnownWarnings } from "./warnings.ts";
