@@ -6,6 +6,7 @@ import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { resolveStream } from "@wikistream/events";
 
 const root = resolve(import.meta.dirname, "..");
 const { values } = parseArgs({
@@ -61,9 +62,26 @@ if (replayFiles.length > 0) {
   }
 }
 
+// A recording's ids and events must not mix with the live stream's: a replay gets topics, a consumer
+// group and indices of its own, so `npm start` live afterwards resumes from live ids only.
+const names =
+  replayFiles.length > 0
+    ? { topics: "wikistream.replay.", index: "wikistream-replay" }
+    : { topics: "wikistream.", index: "wikistream" };
+const streamTopics = streams
+  .split(",")
+  .map((name) => resolveStream(name) ?? fail(`--streams: unknown stream ${name}`))
+  .map((stream) => `${names.topics}${stream}`);
 // One local node cannot hold replicas; production keeps the indexer's default of 1.
 const env = {
   INDEXER_INDEX_REPLICAS: "0",
+  INGEST_TOPIC_PREFIX: names.topics,
+  INGEST_DLQ_TOPIC: `${names.topics}ingest.dlq`,
+  INDEXER_TOPIC_PREFIX: names.topics,
+  INDEXER_TOPICS: streamTopics.join(","),
+  INDEXER_DLQ_TOPIC: `${names.topics}indexer.dlq`,
+  INDEXER_GROUP_ID: `${names.index}-indexer`,
+  INDEXER_INDEX_PREFIX: names.index,
   ...process.env,
   INGEST_STREAM_URL: streamUrl,
   INGEST_STREAMS: streams,
@@ -107,7 +125,7 @@ const progress = setInterval(async () => {
   if (!hinted && (indexed.indexed ?? 0) > 0) {
     hinted = true;
     console.log(
-      `wikistream: documents are searchable, e.g.\n  curl -s '${opensearch}/wikistream-recentchange/_search?q=bot:false&size=3&pretty'\n` +
+      `wikistream: documents are searchable, e.g.\n  curl -s '${opensearch}/${names.index}-all/_search?q=bot:false&size=3&pretty'\n` +
         `  metrics: ${ingestUrl}/metrics ${indexerUrl}/metrics · Ctrl-C stops the apps (the stack keeps running: npm run stack:down)`,
     );
   }
