@@ -148,8 +148,8 @@ EOF
   launch kafka "${java[@]}" -Xms256m -Xmx512m kafka.Kafka "$KAFKA_DIR/server.properties"
 }
 
-# Root: run OpenSearch as a system user. It must traverse to the distribution in the cache (default under
-# /root, mode 700) and to the state dir. We grant only search (x) permission on the ancestors that block it,
+# Root: run OpenSearch as a system user. It must traverse to the distribution in the cache and to the
+# state dir (inside the checkout, which may sit under a mode-700 home). We grant only search (x) permission on the ancestors that block it,
 # not read: the user can reach known paths but cannot list /root. Data/logs/config are chowned to the user.
 as_svc() { setpriv --reuid="$SVC_USER" --regid="$SVC_USER" --clear-groups "$@"; }
 grant_traverse() {  # top-down: a dir is only reachable once all its ancestors are
