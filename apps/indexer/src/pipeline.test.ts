@@ -60,6 +60,43 @@ const itemsAnswer = (statuses: number[]): BulkAnswer => ({
   },
 });
 
+const ok = (ops: Op[]) => itemsAnswer(ops.map(() => 201));
+
+/** Options shared by every pipeline here; each test overrides what it exercises. */
+function pipelineOptions(
+  overrides: Partial<PipelineOptions> & Pick<PipelineOptions, "bulk">,
+): PipelineOptions {
+  return {
+    deadLetters: { publish: async () => {} },
+    control: { pause: () => {}, resume: () => {} },
+    metrics: createIndexerMetrics({ defaultMetrics: false }),
+    logger: silentLogger,
+    naming: { prefix: "ws", bucket: "month" },
+    topicPrefix: "wikistream.",
+    transforms: defaultTransforms,
+    limits: { maxDocs: 50, maxBytes: 1_000_000, lingerMs: 0 },
+    concurrency: 2,
+    maxPendingPerPartition: 10_000,
+    retry: { initialMs: 1, maxMs: 5, maxItemAttempts: 3 },
+    ...overrides,
+  };
+}
+
+/** A bulk client that answers 201 to every operation, but only once `release()` is called. */
+function gatedBulk() {
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const bulk: BulkClient = {
+    async send(body) {
+      await gate;
+      return ok(parse(body));
+    },
+  };
+  return { bulk, release };
+}
+
 function harness(answer: (ops: Op[], call: number) => BulkAnswer, overrides: Partial<PipelineOptions> = {}) {
   const indexed = new Map<string, number>();
   const letters: DeadLetter[] = [];
@@ -85,30 +122,24 @@ function harness(answer: (ops: Op[], call: number) => BulkAnswer, overrides: Par
     },
   };
   const metrics = createIndexerMetrics({ defaultMetrics: false });
-  const pipeline = createPipeline({
-    bulk,
-    deadLetters,
-    control: {
-      pause: (t, p) => {
-        paused.push(`${t}|${p}`);
-        events.push("pause");
+  const pipeline = createPipeline(
+    pipelineOptions({
+      bulk,
+      deadLetters,
+      control: {
+        pause: (t, p) => {
+          paused.push(`${t}|${p}`);
+          events.push("pause");
+        },
+        resume: (t, p) => {
+          paused.splice(paused.indexOf(`${t}|${p}`), 1);
+          events.push("resume");
+        },
       },
-      resume: (t, p) => {
-        paused.splice(paused.indexOf(`${t}|${p}`), 1);
-        events.push("resume");
-      },
-    },
-    metrics,
-    logger: silentLogger,
-    naming: { prefix: "ws", bucket: "month" },
-    topicPrefix: "wikistream.",
-    transforms: defaultTransforms,
-    limits: { maxDocs: 50, maxBytes: 1_000_000, lingerMs: 0 },
-    concurrency: 2,
-    maxPendingPerPartition: 10_000,
-    retry: { initialMs: 1, maxMs: 5, maxItemAttempts: 3 },
-    ...overrides,
-  });
+      metrics,
+      ...overrides,
+    }),
+  );
   pipeline.assign({ [TOPIC]: [0, 1] });
   const counter = async (name: string) => {
     const metric = await metrics.registry.getSingleMetric(name)?.get();
@@ -116,8 +147,6 @@ function harness(answer: (ops: Op[], call: number) => BulkAnswer, overrides: Par
   };
   return { pipeline, indexed, letters, paused, events, metrics, counter, calls: () => calls };
 }
-
-const ok = (ops: Op[]) => itemsAnswer(ops.map(() => 201));
 
 describe("pipeline", () => {
   it("indexes every record once and makes the whole batch committable", async () => {
@@ -287,70 +316,36 @@ describe("pipeline", () => {
   });
 
   it("pauses a partition with too many pending records and resumes it below half", async () => {
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    const h = harness(ok, {
-      maxPendingPerPartition: 10,
-      limits: { maxDocs: 100, maxBytes: 10_000_000, lingerMs: 0 },
-    });
-    const slow: BulkClient = {
-      async send(body) {
-        await gate;
-        return ok(parse(body));
-      },
-    };
-    const p = createPipeline({
-      bulk: slow,
-      deadLetters: { publish: async () => {} },
-      control: { pause: () => h.events.push("pause"), resume: () => h.events.push("resume") },
-      metrics: h.metrics,
-      logger: silentLogger,
-      naming: { prefix: "ws", bucket: "month" },
-      topicPrefix: "wikistream.",
-      transforms: defaultTransforms,
-      limits: { maxDocs: 100, maxBytes: 10_000_000, lingerMs: 0 },
-      concurrency: 1,
-      maxPendingPerPartition: 10,
-      retry: { initialMs: 1, maxMs: 5, maxItemAttempts: 3 },
-    });
+    const { bulk, release } = gatedBulk();
+    const events: string[] = [];
+    const p = createPipeline(
+      pipelineOptions({
+        bulk,
+        control: { pause: () => events.push("pause"), resume: () => events.push("resume") },
+        limits: { maxDocs: 100, maxBytes: 10_000_000, lingerMs: 0 },
+        concurrency: 1,
+        maxPendingPerPartition: 10,
+      }),
+    );
     p.assign({ [TOPIC]: [0] });
     p.accept(TOPIC, 0, records(real.slice(0, 12)), 12n);
-    expect(h.events).toEqual(["pause"]);
+    expect(events).toEqual(["pause"]);
     release();
     expect(await p.drain(2000)).toBe(true);
-    expect(h.events).toEqual(["pause", "resume"]);
+    expect(events).toEqual(["pause", "resume"]);
     p.close();
-    h.pipeline.close();
   });
 
   it("drops the previous generation's work on reassignment and ignores its late answers", async () => {
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    const h = harness(ok);
-    const late: BulkClient = {
-      async send(body) {
-        await gate;
-        return ok(parse(body));
-      },
-    };
-    const p = createPipeline({
-      bulk: late,
-      deadLetters: { publish: async () => {} },
-      control: { pause: () => {}, resume: () => {} },
-      metrics: h.metrics,
-      logger: silentLogger,
-      naming: { prefix: "ws", bucket: "month" },
-      topicPrefix: "wikistream.",
-      transforms: defaultTransforms,
-      limits: { maxDocs: 5, maxBytes: 10_000_000, lingerMs: 0 },
-      concurrency: 1,
-      maxPendingPerPartition: 1000,
-      retry: { initialMs: 1, maxMs: 5, maxItemAttempts: 3 },
-    });
+    const { bulk, release } = gatedBulk();
+    const p = createPipeline(
+      pipelineOptions({
+        bulk,
+        limits: { maxDocs: 5, maxBytes: 10_000_000, lingerMs: 0 },
+        concurrency: 1,
+        maxPendingPerPartition: 1000,
+      }),
+    );
     p.assign({ [TOPIC]: [0] });
     p.accept(TOPIC, 0, records(real.slice(0, 20)), 20n);
     expect(p.stats()).toMatchObject({ inFlight: 1, queued: 15, pending: 20 });
@@ -360,26 +355,19 @@ describe("pipeline", () => {
     expect(await p.drain(2000)).toBe(true);
     expect(p.committable()).toEqual([]);
     p.close();
-    h.pipeline.close();
   });
 
   it("regression: a partition revoked while paused stayed paused in kafkajs when assigned back", async () => {
-    const gate = new Promise<void>(() => {});
     const resumed: string[] = [];
-    const p = createPipeline({
-      bulk: { send: () => gate.then(() => ok([])) },
-      deadLetters: { publish: async () => {} },
-      control: { pause: () => {}, resume: (t, partition) => resumed.push(`${t}|${partition}`) },
-      metrics: createIndexerMetrics({ defaultMetrics: false }),
-      logger: silentLogger,
-      naming: { prefix: "ws", bucket: "month" },
-      topicPrefix: "wikistream.",
-      transforms: defaultTransforms,
-      limits: { maxDocs: 100, maxBytes: 10_000_000, lingerMs: 0 },
-      concurrency: 1,
-      maxPendingPerPartition: 2,
-      retry: { initialMs: 1, maxMs: 5, maxItemAttempts: 3 },
-    });
+    const p = createPipeline(
+      pipelineOptions({
+        bulk: gatedBulk().bulk, // never released: the requests stay in flight
+        control: { pause: () => {}, resume: (t, partition) => resumed.push(`${t}|${partition}`) },
+        limits: { maxDocs: 100, maxBytes: 10_000_000, lingerMs: 0 },
+        concurrency: 1,
+        maxPendingPerPartition: 2,
+      }),
+    );
     p.assign({ [TOPIC]: [0, 1] });
     p.accept(TOPIC, 0, records(real.slice(0, 3)), 3n);
     expect(p.stats().paused).toBe(1);

@@ -7,22 +7,7 @@
 import { detectRuntime } from "@wikistream/runtime";
 import { createHttpApp } from "../src/http/server.ts";
 import { loadRealEvents } from "./helpers/recordings.ts";
-import {
-  cleanup,
-  compareIds,
-  connectedProducer,
-  createTestTopics,
-  documentCounts,
-  fullyCommitted,
-  produceEvents,
-  type RunningIndexer,
-  startIndexer,
-  testConfig,
-  testKafka,
-  testOpenSearch,
-  uniqueNames,
-  waitFor,
-} from "./helpers/stack.ts";
+import { createSandbox } from "./helpers/sandbox.ts";
 
 const isBun = typeof (globalThis as { Bun?: unknown }).Bun !== "undefined";
 const deadline = setTimeout(() => {
@@ -30,23 +15,17 @@ const deadline = setTimeout(() => {
   process.exit(2);
 }, 90_000);
 
-const names = uniqueNames();
-const kafka = testKafka("indexer-bun-smoke");
-const client = testOpenSearch();
+const sandbox = createSandbox("indexer-bun-smoke");
 const events = loadRealEvents();
-let running: RunningIndexer | undefined;
 let server: { port: number; close: () => Promise<void> } | undefined;
 let failure: unknown;
 
 try {
   if (!isBun) throw new Error("run me with bun: bun apps/indexer/test/bun-smoke.ts");
   const started = Date.now();
-  await createTestTopics(kafka, names);
-  const producer = await connectedProducer(kafka);
-  await produceEvents(producer, names, events);
-  await producer.disconnect();
+  await sandbox.setUp(events);
 
-  running = await startIndexer(testConfig(names));
+  const running = await sandbox.startIndexer();
   const app = createHttpApp({
     registry: running.metrics.registry,
     ready: running.indexer.ready,
@@ -54,12 +33,9 @@ try {
     status: running.indexer.status,
   });
   server = await (await detectRuntime()).serve({ fetch: app.fetch, hostname: "127.0.0.1", port: 0 });
-  await waitFor("everything committed", () => fullyCommitted(kafka, names), 60_000);
+  await sandbox.waitUntilCommitted(60_000);
 
-  const result = compareIds(
-    events.map((e) => e.metaId),
-    await documentCounts(client, names.indexPrefix),
-  );
+  const result = await sandbox.compareIndex(events);
   if (
     result.documents !== events.length ||
     result.missing.length + result.duplicated.length + result.unexpected.length > 0
@@ -82,9 +58,7 @@ try {
   failure = error;
 } finally {
   await server?.close().catch(() => {});
-  await running?.stop().catch(() => {});
-  await cleanup(kafka, client, names).catch(() => {});
-  await client.close().catch(() => {});
+  await sandbox.tearDown().catch(() => {});
 }
 clearTimeout(deadline);
 if (failure !== undefined) {

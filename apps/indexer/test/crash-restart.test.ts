@@ -1,78 +1,34 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type IndexerProcess, sampleSum, spawnIndexer } from "./helpers/process.ts";
+import { sampleSum } from "./helpers/process.ts";
 import { loadRealEvents, multiply } from "./helpers/recordings.ts";
-import {
-  cleanup,
-  compareIds,
-  connectedProducer,
-  createTestTopics,
-  documentCounts,
-  documentTotal,
-  fullyCommitted,
-  produceEvents,
-  testEnv,
-  testKafka,
-  testOpenSearch,
-  uniqueNames,
-  waitFor,
-} from "./helpers/stack.ts";
+import { createSandbox } from "./helpers/sandbox.ts";
 
 // kill -9 in the middle of indexing, restart: nothing lost, no duplicate document.
 
-const names = uniqueNames();
-const kafka = testKafka();
-const client = testOpenSearch();
+const sandbox = createSandbox();
+const { names, kafka } = sandbox;
 const events = multiply(loadRealEvents(), 60); // 11,220 copies of real events, fresh meta.ids
-const processes: IndexerProcess[] = [];
 
-beforeAll(async () => {
-  await createTestTopics(kafka, names);
-  const producer = await connectedProducer(kafka);
-  await produceEvents(producer, names, events);
-  await producer.disconnect();
-}, 60_000);
-
-afterAll(async () => {
-  for (const p of processes) p.kill9();
-  await cleanup(kafka, client, names);
-  await client.close();
-}, 60_000);
+beforeAll(() => sandbox.setUp(events), 60_000);
+afterAll(() => sandbox.tearDown(), 60_000);
 
 describe("kill -9 and restart (real processes, Kafka, OpenSearch)", () => {
   it("loses nothing and duplicates nothing", async () => {
     // Small bulk requests, one at a time: the kill lands while requests are in flight.
-    const first = spawnIndexer(
-      "first",
-      testEnv(names, {
-        INDEXER_BULK_MAX_DOCS: "100",
-        INDEXER_BULK_CONCURRENCY: "1",
-        INDEXER_COMMIT_INTERVAL_MS: "500",
-      }),
-    );
-    processes.push(first);
-    await waitFor(
-      "a third indexed",
-      async () => (await documentTotal(client, names.indexPrefix)) >= 3000,
-      45_000,
-      100,
-    );
+    const first = sandbox.spawnIndexer("first", {
+      env: { INDEXER_BULK_MAX_DOCS: "100", INDEXER_BULK_CONCURRENCY: "1", INDEXER_COMMIT_INTERVAL_MS: "500" },
+    });
+    await sandbox.waitForDocuments("a third indexed", 3000, 45_000);
     expect(sampleSum(await first.metrics(), "wikistream_indexer_bulk_in_flight")).toBeGreaterThanOrEqual(0);
     first.kill9();
     expect(await first.exited).toBeNull();
-    const atKill = await documentTotal(client, names.indexPrefix);
+    const atKill = await sandbox.documentTotal();
     expect(atKill).toBeLessThan(events.length);
 
-    const second = spawnIndexer("second", testEnv(names));
-    processes.push(second);
+    const second = sandbox.spawnIndexer("second");
     // The killed member holds its partitions until its session times out (10 s here).
-    await waitFor("everything committed", () => fullyCommitted(kafka, names), 60_000);
-    const counts = await documentCounts(client, names.indexPrefix);
-    expect(
-      compareIds(
-        events.map((e) => e.metaId),
-        counts,
-      ),
-    ).toMatchObject({
+    await sandbox.waitUntilCommitted(60_000);
+    expect(await sandbox.compareIndex(events)).toMatchObject({
       expected: events.length,
       documents: events.length,
       missing: [],

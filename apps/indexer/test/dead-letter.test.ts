@@ -1,31 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultTransforms } from "../src/transform.ts";
+import { metricValue } from "./helpers/in-process-indexer.ts";
 import { loadRealEvents, type RealEvent, withChange } from "./helpers/recordings.ts";
-import {
-  cleanup,
-  compareIds,
-  connectedProducer,
-  createTestTopics,
-  documentCounts,
-  fullyCommitted,
-  metricValue,
-  produceEvents,
-  type RunningIndexer,
-  readTopic,
-  startIndexer,
-  testConfig,
-  testKafka,
-  testOpenSearch,
-  uniqueNames,
-  waitFor,
-} from "./helpers/stack.ts";
+import { createSandbox } from "./helpers/sandbox.ts";
 
 // Records that can never be indexed go to the dead-letter topic with the original bytes and the reason;
 // everything else is indexed and the committed offset moves past them.
 
-const names = uniqueNames();
-const kafka = testKafka();
-const client = testOpenSearch();
+const sandbox = createSandbox();
+const { names } = sandbox;
 const real = loadRealEvents();
 const pageChanges = real.filter((e) => e.stream === "mediawiki.page_change.v1");
 const recentChanges = real.filter((e) => e.stream === "mediawiki.recentchange");
@@ -41,26 +24,13 @@ const transformVictim = recentChanges[20]!;
 const good = real.filter(
   (e) => ![mappingFailure, truncated, transformVictim].some((bad) => bad.metaId === e.metaId),
 );
-let running: RunningIndexer | undefined;
 
-beforeAll(async () => {
-  await createTestTopics(kafka, names);
-  const producer = await connectedProducer(kafka);
-  await produceEvents(producer, names, [
-    ...good.slice(0, 100),
-    mappingFailure,
-    truncated,
-    transformVictim,
-    ...good.slice(100),
-  ]);
-  await producer.disconnect();
-}, 60_000);
-
-afterAll(async () => {
-  await running?.stop();
-  await cleanup(kafka, client, names);
-  await client.close();
-}, 60_000);
+beforeAll(
+  () =>
+    sandbox.setUp([...good.slice(0, 100), mappingFailure, truncated, transformVictim, ...good.slice(100)]),
+  60_000,
+);
+afterAll(() => sandbox.tearDown(), 60_000);
 
 describe("dead-letter topic (real Kafka + real OpenSearch)", () => {
   it("dead-letters a mapping failure, a parse failure and a throwing transform, indexes the rest, commits past them", async () => {
@@ -77,16 +47,10 @@ describe("dead-letter topic (real Kafka + real OpenSearch)", () => {
         },
       ],
     };
-    running = await startIndexer(testConfig(names), { transforms });
-    await waitFor("offsets committed to the end", () => fullyCommitted(kafka, names), 45_000);
+    const running = await sandbox.startIndexer({ transforms });
+    await sandbox.waitUntilCommitted(45_000, "offsets committed to the end");
 
-    const counts = await documentCounts(client, names.indexPrefix);
-    expect(
-      compareIds(
-        good.map((e) => e.metaId),
-        counts,
-      ),
-    ).toMatchObject({
+    expect(await sandbox.compareIndex(good)).toMatchObject({
       expected: 184,
       documents: 184,
       missing: [],
@@ -94,7 +58,7 @@ describe("dead-letter topic (real Kafka + real OpenSearch)", () => {
       unexpected: [],
     });
 
-    const letters = await readTopic(kafka, names.dlqTopic, 3);
+    const letters = await sandbox.readDeadLetters(3);
     const byReason = new Map(letters.map((l) => [l.headers["wikistream-dlq-reason"], l]));
     expect([...byReason.keys()].sort()).toEqual([
       "invalid_json",

@@ -1,76 +1,40 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { IndexerStatus } from "../src/indexer.ts";
-import { type IndexerProcess, sampleSum, spawnIndexer } from "./helpers/process.ts";
+import { type IndexerProcess, sampleSum } from "./helpers/process.ts";
 import { loadRealEvents, multiply } from "./helpers/recordings.ts";
-import {
-  cleanup,
-  compareIds,
-  connectedProducer,
-  createTestTopics,
-  documentCounts,
-  documentTotal,
-  fullyCommitted,
-  produceEvents,
-  testEnv,
-  testKafka,
-  testOpenSearch,
-  uniqueNames,
-  waitFor,
-} from "./helpers/stack.ts";
+import { createSandbox } from "./helpers/sandbox.ts";
+import { waitFor } from "./helpers/wait.ts";
 
 // Scale 1 → 3 → 1 replicas during a replay: partitions spread over the replicas, and at the end the
 // index holds exactly the distinct meta.ids of the topic.
 
-const names = uniqueNames();
-const kafka = testKafka();
-const client = testOpenSearch();
+const sandbox = createSandbox();
 const events = multiply(loadRealEvents(), 100); // 18,700 copies of real events
-const processes: IndexerProcess[] = [];
 // Slowed down (small bulk requests, one at a time) so the replay outlasts the scaling steps.
-const env = testEnv(names, {
+const env = {
   INDEXER_BULK_MAX_DOCS: "50",
   INDEXER_BULK_CONCURRENCY: "1",
   INDEXER_COMMIT_INTERVAL_MS: "300",
   // Little fetched ahead, so a replica leaving drains quickly and the replay is still running after it.
   INDEXER_MAX_BYTES_PER_PARTITION: "65536",
   INDEXER_MAX_PENDING_PER_PARTITION: "200",
-});
+};
 
 const assignmentOf = async (p: IndexerProcess) =>
   ((await p.fetchJson("/status")) as IndexerStatus).assignment;
 const partitionsOf = (assignment: Record<string, number[]>) =>
   Object.entries(assignment).flatMap(([topic, partitions]) => partitions.map((p) => `${topic}/${p}`));
 
-beforeAll(async () => {
-  await createTestTopics(kafka, names);
-  const producer = await connectedProducer(kafka);
-  await produceEvents(producer, names, events);
-  await producer.disconnect();
-}, 60_000);
-
-afterAll(async () => {
-  for (const p of processes) p.kill9();
-  await cleanup(kafka, client, names);
-  await client.close();
-}, 60_000);
+beforeAll(() => sandbox.setUp(events), 60_000);
+afterAll(() => sandbox.tearDown(), 60_000);
 
 describe("scale out and in during a replay (real processes)", () => {
   it("spreads partitions over 3 replicas and converges to exactly the topic's events", async () => {
-    const spawn = (name: string) => {
-      const p = spawnIndexer(name, env);
-      processes.push(p);
-      return p;
-    };
-    const a = spawn("a");
-    await waitFor(
-      "replica a indexing",
-      async () => (await documentTotal(client, names.indexPrefix)) >= 1500,
-      30_000,
-      100,
-    );
+    const a = sandbox.spawnIndexer("a", { env });
+    await sandbox.waitForDocuments("replica a indexing", 1500, 30_000);
 
-    const b = spawn("b");
-    const c = spawn("c");
+    const b = sandbox.spawnIndexer("b", { env });
+    const c = sandbox.spawnIndexer("c", { env });
     await waitFor(
       "6 partitions spread over 3 replicas",
       async () => {
@@ -80,18 +44,13 @@ describe("scale out and in during a replay (real processes)", () => {
       },
       30_000,
     );
-    const atThree = await documentTotal(client, names.indexPrefix);
+    const atThree = await sandbox.documentTotal();
     expect(atThree).toBeLessThan(events.length);
-    await waitFor(
-      "progress with 3 replicas",
-      async () => (await documentTotal(client, names.indexPrefix)) >= atThree + 1000,
-      30_000,
-      100,
-    );
+    await sandbox.waitForDocuments("progress with 3 replicas", atThree + 1000, 30_000);
 
     // Graceful scale-in: each finishes in-flight work, commits, leaves the group, exits 0.
     expect(await Promise.all([b.terminate(), c.terminate()])).toEqual([0, 0]);
-    const atOne = await documentTotal(client, names.indexPrefix);
+    const atOne = await sandbox.documentTotal();
     expect(atOne).toBeLessThan(events.length);
     await waitFor(
       "replica a owns all 6 partitions",
@@ -99,14 +58,8 @@ describe("scale out and in during a replay (real processes)", () => {
       30_000,
     );
 
-    await waitFor("everything committed", () => fullyCommitted(kafka, names), 60_000);
-    const counts = await documentCounts(client, names.indexPrefix);
-    expect(
-      compareIds(
-        events.map((e) => e.metaId),
-        counts,
-      ),
-    ).toMatchObject({
+    await sandbox.waitUntilCommitted(60_000);
+    expect(await sandbox.compareIndex(events)).toMatchObject({
       expected: events.length,
       documents: events.length,
       missing: [],

@@ -1,29 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { metricValue, type RunningIndexer } from "./helpers/in-process-indexer.ts";
 import { loadRealEvents, type RealEvent, withChange } from "./helpers/recordings.ts";
-import {
-  cleanup,
-  compareIds,
-  connectedProducer,
-  createTestTopics,
-  documentCounts,
-  fullyCommitted,
-  metricValue,
-  produceEvents,
-  type RunningIndexer,
-  startIndexer,
-  testConfig,
-  testKafka,
-  testOpenSearch,
-  uniqueNames,
-  waitFor,
-} from "./helpers/stack.ts";
+import { createSandbox } from "./helpers/sandbox.ts";
+import { waitFor } from "./helpers/wait.ts";
 
 // The walking skeleton: every real recorded event goes through Kafka and the indexer into OpenSearch,
 // and comes out as exactly one document with the event's fields intact.
 
-const names = uniqueNames();
-const kafka = testKafka();
-const client = testOpenSearch();
+const sandbox = createSandbox();
+const { names, kafka, client } = sandbox;
 const real = loadRealEvents();
 // A canary heartbeat (meta.domain == "canary", as announced in 2023) built from a real event.
 const canary: RealEvent = withChange(real[0]!, (event) => {
@@ -32,38 +17,18 @@ const canary: RealEvent = withChange(real[0]!, (event) => {
 });
 let running: RunningIndexer | undefined;
 
-beforeAll(async () => {
-  await createTestTopics(kafka, names);
-  const producer = await connectedProducer(kafka);
-  await produceEvents(producer, names, [
-    ...real,
-    { ...canary, metaId: "5e8f8c1c-0000-4000-8000-000000000000" },
-  ]);
-  await producer.disconnect();
-}, 60_000);
-
-afterAll(async () => {
-  await running?.stop();
-  await cleanup(kafka, client, names);
-  await client.close();
-}, 60_000);
+beforeAll(
+  () => sandbox.setUp([...real, { ...canary, metaId: "5e8f8c1c-0000-4000-8000-000000000000" }]),
+  60_000,
+);
+afterAll(() => sandbox.tearDown(), 60_000);
 
 describe("indexer walking skeleton (real Kafka + real OpenSearch)", () => {
   it("indexes every real event exactly once with _id = meta.id and commits to the end", async () => {
     const started = Date.now();
-    running = await startIndexer(testConfig(names));
-    await waitFor(
-      "offsets committed to the end of every partition",
-      () => fullyCommitted(kafka, names),
-      45_000,
-    );
-    const counts = await documentCounts(client, names.indexPrefix);
-    expect(
-      compareIds(
-        real.map((e) => e.metaId),
-        counts,
-      ),
-    ).toEqual({
+    running = await sandbox.startIndexer();
+    await sandbox.waitUntilCommitted(45_000, "offsets committed to the end of every partition");
+    expect(await sandbox.compareIndex(real)).toEqual({
       expected: 187,
       documents: 187,
       missing: [],
@@ -111,7 +76,7 @@ describe("indexer walking skeleton (real Kafka + real OpenSearch)", () => {
       await admin.resetOffsets({ groupId: names.groupId, topic, earliest: true });
     }
     await admin.disconnect();
-    running = await startIndexer(testConfig(names));
+    running = await sandbox.startIndexer();
     await waitFor(
       "the replay indexed",
       async () =>
@@ -119,14 +84,8 @@ describe("indexer walking skeleton (real Kafka + real OpenSearch)", () => {
         187,
       45_000,
     );
-    await waitFor("offsets committed again", () => fullyCommitted(kafka, names), 20_000);
-    const counts = await documentCounts(client, names.indexPrefix);
-    expect(
-      compareIds(
-        real.map((e) => e.metaId),
-        counts,
-      ),
-    ).toMatchObject({ documents: 187, duplicated: [], missing: [] });
+    await sandbox.waitUntilCommitted(20_000, "offsets committed again");
+    expect(await sandbox.compareIndex(real)).toMatchObject({ documents: 187, duplicated: [], missing: [] });
     // A read alias over several indices cannot serve GET by id; search by _id instead.
     const search = await client.search({
       index: `${names.indexPrefix}-all`,

@@ -1,67 +1,39 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { opensearchUrl } from "./helpers/clients.ts";
+import { metricValue } from "./helpers/in-process-indexer.ts";
 import { loadRealEvents, multiply } from "./helpers/recordings.ts";
-import {
-  cleanup,
-  compareIds,
-  connectedProducer,
-  createTestTopics,
-  documentCounts,
-  fullyCommitted,
-  metricValue,
-  opensearchUrl,
-  produceEvents,
-  type RunningIndexer,
-  startIndexer,
-  testConfig,
-  testKafka,
-  testOpenSearch,
-  uniqueNames,
-  waitFor,
-} from "./helpers/stack.ts";
+import { createSandbox } from "./helpers/sandbox.ts";
 import { startThrottlingProxy, type ThrottlingProxy } from "./helpers/throttling-proxy.ts";
 
 // A proxy in front of OpenSearch answers 429 to a share of bulk requests and items: everything is
 // still indexed exactly once, the retries are counted, nothing is dead-lettered.
 
-const names = uniqueNames();
-const kafka = testKafka();
-const client = testOpenSearch();
+const sandbox = createSandbox();
 const events = multiply(loadRealEvents(), 10); // 1,870 copies of real events
 let proxy: ThrottlingProxy | undefined;
-let running: RunningIndexer | undefined;
 
 beforeAll(async () => {
-  await createTestTopics(kafka, names);
-  const producer = await connectedProducer(kafka);
-  await produceEvents(producer, names, events);
-  await producer.disconnect();
+  await sandbox.setUp(events);
   proxy = await startThrottlingProxy({ target: opensearchUrl, requestShare: 0.3, itemShare: 0.2, seed: 7 });
 }, 60_000);
 
 afterAll(async () => {
-  await running?.stop();
+  await sandbox.tearDown();
   await proxy?.close();
-  await cleanup(kafka, client, names);
-  await client.close();
 }, 60_000);
 
 describe("OpenSearch answering 429 (fault-injecting proxy)", () => {
   it("indexes everything exactly once and counts the retries", async () => {
-    const config = testConfig(names, {
-      OPENSEARCH_URL: proxy!.url,
-      INDEXER_BULK_MAX_DOCS: "100",
-      INDEXER_RETRY_INITIAL_MS: "50",
-      INDEXER_RETRY_MAX_MS: "500",
+    const running = await sandbox.startIndexer({
+      env: {
+        OPENSEARCH_URL: proxy!.url,
+        INDEXER_BULK_MAX_DOCS: "100",
+        INDEXER_RETRY_INITIAL_MS: "50",
+        INDEXER_RETRY_MAX_MS: "500",
+      },
     });
-    running = await startIndexer(config);
-    await waitFor("everything committed", () => fullyCommitted(kafka, names), 60_000);
-    const counts = await documentCounts(client, names.indexPrefix);
-    expect(
-      compareIds(
-        events.map((e) => e.metaId),
-        counts,
-      ),
-    ).toMatchObject({
+    await sandbox.waitUntilCommitted(60_000);
+    expect(await sandbox.compareIndex(events)).toMatchObject({
       documents: events.length,
       missing: [],
       duplicated: [],

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
 const mainTs = fileURLToPath(new URL("../../src/main.ts", import.meta.url));
-const bunBin = fileURLToPath(new URL("../../../../node_modules/.bin/bun", import.meta.url));
+export const bunBin = fileURLToPath(new URL("../../../../node_modules/.bin/bun", import.meta.url));
 
 export interface IndexerProcess {
   readonly child: ChildProcess;

@@ -1,102 +1,59 @@
-import { randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import {
+  loadRecording,
+  multiplyEvents,
+  REAL_RECORDINGS,
+  type RecordedEvent,
+  recordingPath,
+} from "@wikistream/replay";
+
+// The real recordings are read by @wikistream/replay; this adds only what the indexer's tests use.
 
 export type RecordedStream = "mediawiki.recentchange" | "mediawiki.page_change.v1";
 
-/** A real EventStreams event, read in place from the shared folder (never copied into the repo). */
-export interface RealEvent {
+/** A real EventStreams event (read in place from the shared folder), with its meta.id and file name. */
+export interface RealEvent extends RecordedEvent {
   readonly stream: RecordedStream;
-  /** The JSON text exactly as recorded. */
-  readonly data: string;
   readonly metaId: string;
   readonly file: string;
-  /** The SSE `id:` the event was recorded with (raw .sse captures only). */
-  readonly sseId?: string;
 }
 
-// apps/indexer/test/helpers → /work/shared/data/wikimedia (or $WIKISTREAM_SHARED_DATA).
-export const sharedDataDir =
-  process.env.WIKISTREAM_SHARED_DATA ??
-  resolve(fileURLToPath(import.meta.url), "../../../../../../shared/data/wikimedia");
-
-/** The four recordings of real traffic (SOURCES.md), with their stream. */
-export const realRecordings: Record<string, RecordedStream> = {
-  "recentchange-raw-2022-12.sse": "mediawiki.recentchange",
-  "recentchange-enwiki-2023-07.ndjson": "mediawiki.recentchange",
-  "recentchange-assorted.ndjson": "mediawiki.recentchange",
-  "page-change-raw-2026-09-part1.sse": "mediawiki.page_change.v1",
-};
-
-/** The JSON payloads of a recording: NDJSON lines, or the `data:` lines of a raw SSE capture. */
-export function payloads(file: string): string[] {
-  const text = readFileSync(resolve(sharedDataDir, file), "utf8");
-  const lines = text.split("\n").filter((line) => line.trim() !== "");
-  return file.endsWith(".sse")
-    ? lines.filter((line) => line.startsWith("data: ")).map((line) => line.slice("data: ".length))
-    : lines;
-}
-
-/** The `id:` line before each `data:` line of a raw SSE capture. */
-function sseIds(file: string): (string | undefined)[] {
-  if (!file.endsWith(".sse")) return [];
-  const ids: (string | undefined)[] = [];
-  let current: string | undefined;
-  for (const line of readFileSync(resolve(sharedDataDir, file), "utf8").split("\n")) {
-    if (line.startsWith("id: ")) current = line.slice("id: ".length);
-    else if (line.startsWith("data: ")) {
-      ids.push(current);
-      current = undefined;
-    }
+function adapt(event: RecordedEvent, file: string): RealEvent {
+  const { stream } = event;
+  if (stream !== "mediawiki.recentchange" && stream !== "mediawiki.page_change.v1") {
+    throw new Error(`${file}: unexpected stream ${stream}`);
   }
-  return ids;
+  return { ...event, stream, metaId: String(event.event.meta?.id), file };
 }
+
+// Loaded once per process; the four recordings of real traffic (SOURCES.md), in this order.
+const realEvents: readonly RealEvent[] = (
+  await Promise.all(
+    Object.keys(REAL_RECORDINGS).map(async (file) =>
+      (await loadRecording(recordingPath(file))).map((event) => adapt(event, file)),
+    ),
+  )
+).flat();
 
 /** Every real event of the four recordings, in file order. */
 export function loadRealEvents(): RealEvent[] {
-  return Object.entries(realRecordings).flatMap(([file, stream]) => {
-    const ids = sseIds(file);
-    return payloads(file).map((data, i) => {
-      const sseId = ids[i];
-      return {
-        stream,
-        data,
-        metaId: (JSON.parse(data) as { meta: { id: string } }).meta.id,
-        file,
-        ...(sseId === undefined ? {} : { sseId }),
-      };
-    });
-  });
+  return [...realEvents];
 }
 
 /** `copies` copies of each real event, each with a fresh random meta.id: volume from real shapes. */
 export function multiply(events: readonly RealEvent[], copies: number): RealEvent[] {
-  const out: RealEvent[] = [];
-  for (let copy = 0; copy < copies; copy += 1) {
-    for (const event of events) out.push(withMetaId(event, randomUUID()));
-  }
-  return out;
+  return multiplyEvents(events, copies).map((copy, i) => {
+    const original = events[i % events.length]!;
+    // Produced with the SSE id of the event it copies, as the ingest app would.
+    return adapt(
+      original.sourceId === undefined ? copy : { ...copy, sourceId: original.sourceId },
+      original.file,
+    );
+  });
 }
 
-/** A copy of a real event that differs only in meta.id (the recorded text is kept otherwise). */
-export function withMetaId(event: RealEvent, id: string): RealEvent {
-  const quoted = JSON.stringify(event.metaId);
-  const at = event.data.indexOf(quoted);
-  if (at < 0 || event.data.indexOf(quoted, at + 1) >= 0) {
-    const parsed = JSON.parse(event.data) as { meta: Record<string, unknown> };
-    return { ...event, data: JSON.stringify({ ...parsed, meta: { ...parsed.meta, id } }), metaId: id };
-  }
-  return {
-    ...event,
-    data: event.data.slice(0, at) + JSON.stringify(id) + event.data.slice(at + quoted.length),
-    metaId: id,
-  };
-}
-
-/** A real event with one field changed (fault tests: a mapping failure, a canary). */
+/** A real event with one field changed (fault tests: a mapping failure, a canary); metaId is kept. */
 export function withChange(event: RealEvent, change: (value: Record<string, unknown>) => void): RealEvent {
   const parsed = JSON.parse(event.data) as Record<string, unknown>;
   change(parsed);
-  return { ...event, data: JSON.stringify(parsed) };
+  return { ...event, data: JSON.stringify(parsed), event: parsed };
 }
