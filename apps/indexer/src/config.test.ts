@@ -4,6 +4,35 @@ import { describe, expect, it } from "vitest";
 import { indexerEnvSchema, loadIndexerConfig, streamOfTopic } from "./config.ts";
 
 describe("loadIndexerConfig", () => {
+  it("regression: OPENSEARCH_USERNAME without OPENSEARCH_PASSWORD (or the reverse) was accepted", () => {
+    for (const env of [{ OPENSEARCH_USERNAME: "admin" }, { OPENSEARCH_PASSWORD: "s3cret-value" }]) {
+      try {
+        loadIndexerConfig(env);
+        expect.unreachable();
+      } catch (error) {
+        expect(error).toBeInstanceOf(ConfigError);
+        expect((error as ConfigError).problems.map((p) => p.variable)).toEqual([
+          "OPENSEARCH_USERNAME",
+          "OPENSEARCH_PASSWORD",
+        ]);
+        expect((error as Error).message).not.toContain("s3cret-value");
+      }
+    }
+    expect(loadIndexerConfig({ OPENSEARCH_USERNAME: "a", OPENSEARCH_PASSWORD: "b" }).opensearchUsername).toBe(
+      "a",
+    );
+  });
+
+  it("regression: a fetch wait of a third of the session timeout or more was accepted", () => {
+    expect(() =>
+      loadIndexerConfig({ INDEXER_SESSION_TIMEOUT_MS: "6000", INDEXER_FETCH_MAX_WAIT_MS: "2000" }),
+    ).toThrow(/INDEXER_FETCH_MAX_WAIT_MS="2000": must be < INDEXER_SESSION_TIMEOUT_MS \/ 3/);
+    expect(
+      loadIndexerConfig({ INDEXER_SESSION_TIMEOUT_MS: "6000", INDEXER_FETCH_MAX_WAIT_MS: "1999" })
+        .fetchMaxWaitMs,
+    ).toBe(1999);
+  });
+
   it("applies the documented defaults", () => {
     const config = loadIndexerConfig({});
     expect(config).toMatchObject({

@@ -119,6 +119,23 @@ export function loadIndexerConfig(source: Record<string, string | undefined>): R
       "expected lowercase letters, digits, . _ -",
     );
   }
+  if ((raw.OPENSEARCH_USERNAME === undefined) !== (raw.OPENSEARCH_PASSWORD === undefined)) {
+    // Never echo a credential: say only which one is set.
+    const state = (value: string | undefined) => (value === undefined ? "(unset)" : "(set)");
+    const expected = "set OPENSEARCH_USERNAME and OPENSEARCH_PASSWORD together, or neither";
+    throw new ConfigError("indexer", [
+      { variable: "OPENSEARCH_USERNAME", value: state(raw.OPENSEARCH_USERNAME), expected },
+      { variable: "OPENSEARCH_PASSWORD", value: state(raw.OPENSEARCH_PASSWORD), expected },
+    ]);
+  }
+  if (raw.INDEXER_FETCH_MAX_WAIT_MS * 3 >= raw.INDEXER_SESSION_TIMEOUT_MS) {
+    // kafkajs heartbeats only between fetches: a long fetch wait lets the session expire.
+    throw invalid(
+      "INDEXER_FETCH_MAX_WAIT_MS",
+      raw.INDEXER_FETCH_MAX_WAIT_MS,
+      `must be < INDEXER_SESSION_TIMEOUT_MS / 3 (${Math.ceil(raw.INDEXER_SESSION_TIMEOUT_MS / 3)}): kafkajs heartbeats only between fetches`,
+    );
+  }
   if (raw.INDEXER_RETRY_MAX_MS < raw.INDEXER_RETRY_INITIAL_MS) {
     throw invalid("INDEXER_RETRY_MAX_MS", raw.INDEXER_RETRY_MAX_MS, "must be >= INDEXER_RETRY_INITIAL_MS");
   }

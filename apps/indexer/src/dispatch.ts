@@ -4,6 +4,7 @@ import { Batcher, type BatchLimits } from "./batch.ts";
 import type { BulkClient } from "./bulk-client.ts";
 import { type BulkOperation, bulkBody } from "./bulk-request.ts";
 import { classifyBulk, type ItemFailure } from "./classify.ts";
+import { errorCode } from "./errors.ts";
 import type { IndexedStream } from "./indices.ts";
 import type { IndexerMetrics } from "./metrics.ts";
 import type { Partitions, RecordRef } from "./partitions.ts";
@@ -77,10 +78,21 @@ export function createDispatcher(options: DispatcherOptions) {
 
   const current = (item: BulkItem) => partitions.isCurrent(item.state);
 
+  /** An unexpected throw in a callback (never a bulk outcome): counted and logged, never unhandled. */
+  function failed(what: string, error: unknown): void {
+    metrics.errors.inc({ code: errorCode(error) });
+    log.error(`${what} failed unexpectedly`, { error });
+  }
+
   function later(ms: number, run: () => void): void {
     const timer = setTimeout(() => {
       timers.delete(timer);
-      if (!closed) run();
+      if (closed) return;
+      try {
+        run();
+      } catch (error) {
+        failed("retry timer", error);
+      }
     }, ms);
     timers.add(timer);
   }
@@ -89,7 +101,11 @@ export function createDispatcher(options: DispatcherOptions) {
     if (pumpTimer !== undefined || closed) return;
     pumpTimer = setTimeout(() => {
       pumpTimer = undefined;
-      pump();
+      try {
+        pump();
+      } catch (error) {
+        failed("pump", error);
+      }
     }, delay);
   }
 
@@ -112,7 +128,7 @@ export function createDispatcher(options: DispatcherOptions) {
       }
       const batch = nextBatch(at);
       if (!batch) break;
-      void send(batch);
+      send(batch).catch((error: unknown) => failed("bulk send", error));
     }
     if (batcher.size === 0 && ready.length === 0) forcing = false;
     const due = batcher.dueIn(at);

@@ -1,5 +1,23 @@
+import type { Producer, ProducerRecord } from "kafkajs";
+import { CompressionTypes } from "kafkajs";
 import { describe, expect, it } from "vitest";
-import { deadLetterMessage } from "./dlq.ts";
+import { createDeadLetterPublisher, type DeadLetter, deadLetterMessage, truncateLetter } from "./dlq.ts";
+import { DeadLetterPublishError, DeadLetterTooLargeError } from "./errors.ts";
+
+const letter = (value: string): DeadLetter => ({
+  record: {
+    topic: "t",
+    partition: 0,
+    offset: "7",
+    key: null,
+    value: new TextEncoder().encode(value),
+    headers: {},
+    timestamp: "0",
+  },
+  stage: "index",
+  reason: "mapper_parsing_exception",
+  detail: "d".repeat(3000),
+});
 
 describe("deadLetterMessage", () => {
   it("keeps the original key, value and headers, and says where it came from and why", () => {
@@ -48,5 +66,38 @@ describe("deadLetterMessage", () => {
     expect(message.value).toBeNull();
     expect(message.headers?.["wikistream-dlq-detail"]).toHaveLength(2000);
     expect(message.headers).not.toHaveProperty("wikistream-dlq-status");
+  });
+});
+
+describe("dead-letter publisher", () => {
+  it("regression: sends uncompressed, and Kafka's MESSAGE_TOO_LARGE was retried unchanged forever", async () => {
+    const sent: ProducerRecord[] = [];
+    let refuse: string | undefined = "MESSAGE_TOO_LARGE";
+    const producer = {
+      async send(record: ProducerRecord) {
+        sent.push(record);
+        // kafkajs wraps a non-retriable protocol error: the type is on the cause.
+        if (refuse) throw new Error("too large", { cause: Object.assign(new Error("x"), { type: refuse }) });
+        return [];
+      },
+    } as unknown as Producer;
+    const publisher = createDeadLetterPublisher({ producer, topic: "dlq", acks: -1 });
+    await expect(publisher.publish([letter("{}")])).rejects.toBeInstanceOf(DeadLetterTooLargeError);
+    refuse = "RECORD_LIST_TOO_LARGE";
+    await expect(publisher.publish([letter("{}")])).rejects.toBeInstanceOf(DeadLetterTooLargeError);
+    refuse = "LEADER_NOT_AVAILABLE";
+    const other = await publisher.publish([letter("{}")]).catch((error: unknown) => error);
+    expect(other).toBeInstanceOf(DeadLetterPublishError);
+    expect(other).not.toBeInstanceOf(DeadLetterTooLargeError);
+    refuse = undefined;
+    await publisher.publish([letter("{}")]);
+    expect(sent.every((record) => record.compression === CompressionTypes.GZIP)).toBe(true);
+  });
+
+  it("truncates a letter too large alone and says so in a header", () => {
+    const cut = truncateLetter(letter("v".repeat(100_000)));
+    expect(cut.record.value).toHaveLength(16_384);
+    expect(cut.detail).toHaveLength(500);
+    expect(deadLetterMessage(cut).headers?.["wikistream-dlq-truncated"]).toBe("100000");
   });
 });

@@ -13,6 +13,8 @@ const instances: errors.IndexerError[] = [
   new errors.BulkRequestRejectedError("x"),
   new errors.BulkResponseInvalidError("x"),
   new errors.DeadLetterPublishError("x"),
+  new errors.DeadLetterTooLargeError("x"),
+  new errors.DeadLetterTruncatedError("x"),
   new errors.OffsetCommitError("x"),
   new errors.IndexTemplateError("x", false),
   new errors.TransformError("x"),
@@ -36,6 +38,7 @@ describe("indexer errors", () => {
     const retryable = instances.filter((error) => error.retryable).map((error) => error.code);
     expect(retryable.sort()).toEqual([
       "bulk_response_invalid",
+      "dlq_batch_too_large",
       "dlq_publish_failed",
       "offset_commit_failed",
       "opensearch_auth_failed",

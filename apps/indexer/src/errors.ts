@@ -14,6 +14,8 @@ export const indexerErrorCodes = [
   "bulk_request_rejected",
   "bulk_response_invalid",
   "dlq_publish_failed",
+  "dlq_batch_too_large",
+  "dlq_letter_truncated",
   "offset_commit_failed",
   "index_template_failed",
   "transform_failed",
@@ -100,6 +102,22 @@ export class DeadLetterPublishError extends IndexerError {
   constructor(message: string, options?: Options) {
     super("dlq_publish_failed", message, true, options);
     this.name = "DeadLetterPublishError";
+  }
+}
+
+/** Kafka refused a dead-letter send as too large (MESSAGE_TOO_LARGE, RECORD_LIST_TOO_LARGE): send fewer. */
+export class DeadLetterTooLargeError extends IndexerError {
+  constructor(message: string, options?: Options) {
+    super("dlq_batch_too_large", message, true, options);
+    this.name = "DeadLetterTooLargeError";
+  }
+}
+
+/** A single letter too large even alone: its value and detail were cut (header wikistream-dlq-truncated). */
+export class DeadLetterTruncatedError extends IndexerError {
+  constructor(message: string, options?: Options) {
+    super("dlq_letter_truncated", message, false, options);
+    this.name = "DeadLetterTruncatedError";
   }
 }
 

@@ -11,6 +11,7 @@ import { installIndexTemplates } from "./index-template.ts";
 import type { IndexerMetrics } from "./metrics.ts";
 import { createPipeline, type PipelineStats } from "./pipeline.ts";
 import { createSource } from "./source.ts";
+import { explainStartupError } from "./startup-errors.ts";
 import { defaultTransforms } from "./transform.ts";
 import type { TransformSet } from "./transforms/index.ts";
 
@@ -111,8 +112,17 @@ export function createIndexer(deps: IndexerDeps): Indexer {
   async function commitOnce(): Promise<void> {
     const offsets = pipeline.committable();
     if (offsets.length === 0) return;
+    if (!source.consuming) {
+      // Crashed (kafkajs disconnected; it may rejoin) or stopped: kafkajs would drop the commit silently.
+      metrics.commits.inc({ result: "skipped" });
+      log.debug("commit skipped: consumer not running", { offsets: offsets.length });
+      return;
+    }
     try {
       await source.commit(offsets);
+      if (!source.consuming) {
+        throw new Error("consumer stopped during the commit; it may not have been applied");
+      }
       pipeline.markCommitted(offsets);
       metrics.commits.inc({ result: "ok" });
       lastCommitAt = new Date().toISOString();
@@ -152,13 +162,24 @@ export function createIndexer(deps: IndexerDeps): Indexer {
         metrics.errors.inc({ code: errorCode(error) });
         if (!(error as { retryable?: boolean }).retryable) throw error;
         const delay = backoff.next();
-        log.warn("index templates not installed yet; retrying", { error, delayMs: delay });
+        log.warn("index templates not installed yet; retrying", {
+          error,
+          hint: explainStartupError(error, config),
+          delayMs: delay,
+        });
         await sleep(delay, abort.signal).catch(() => {});
       }
     }
   }
 
-  function crash(error: Error): void {
+  function crash(error: Error, restart: boolean): void {
+    metrics.consumerCrashes.inc({ restart: String(restart) });
+    // kafkajs already left the group; ready again only after the next GROUP_JOIN.
+    joined = false;
+    if (restart) {
+      log.warn("consumer crashed; kafkajs restarts it", { error });
+      return;
+    }
     if (state === "stopping" || state === "stopped") return;
     state = "crashed";
     const fatal = new ConsumerCrashedError(`consumer crashed: ${error.message}`, { cause: error });
@@ -210,19 +231,28 @@ export function createIndexer(deps: IndexerDeps): Indexer {
         state = "stopping";
         abort.abort(new Error("stopping"));
         if (commitTimer !== undefined) clearInterval(commitTimer);
-        if (consuming) {
-          source.pauseAll();
-          await source.idle();
-          const drained = await pipeline.drain(config.drainTimeoutMs);
-          const stats = pipeline.stats();
-          if (!drained) log.warn("drain timed out; unfinished records stay uncommitted", { ...stats });
-          await commitNow();
+        try {
+          if (consuming) {
+            try {
+              source.pauseAll();
+              await source.idle();
+              const drained = await pipeline.drain(config.drainTimeoutMs);
+              const stats = pipeline.stats();
+              if (!drained) log.warn("drain timed out; unfinished records stay uncommitted", { ...stats });
+            } finally {
+              await commitNow();
+            }
+          }
+        } catch (error) {
+          metrics.errors.inc({ code: errorCode(error) });
+          log.error("drain failed; committed what was finished", { error });
+        } finally {
+          pipeline.close();
+          await source.stop().catch((error: unknown) => log.warn("consumer disconnect failed", { error }));
+          await producer
+            .disconnect()
+            .catch((error: unknown) => log.warn("producer disconnect failed", { error }));
         }
-        pipeline.close();
-        await source.stop().catch((error: unknown) => log.warn("consumer disconnect failed", { error }));
-        await producer
-          .disconnect()
-          .catch((error: unknown) => log.warn("producer disconnect failed", { error }));
         state = previous === "crashed" ? "crashed" : "stopped";
         log.info("stopped", { lastCommitAt });
       })();

@@ -8,6 +8,7 @@ import { type IndexerConfig, loadIndexerConfig } from "./config.ts";
 import { createHttpApp } from "./http/server.ts";
 import { createIndexer } from "./indexer.ts";
 import { createIndexerMetrics } from "./metrics.ts";
+import { explainStartupError } from "./startup-errors.ts";
 
 const runtime = await detectRuntime();
 
@@ -48,6 +49,14 @@ async function shutdown(reason: string, code: number): Promise<void> {
   runtime.exit(code);
 }
 
+/** shutdown() never rejects unhandled: a failure is logged and the process exits non-zero. */
+function shutdownOrExit(reason: string, code: number): Promise<void> {
+  return shutdown(reason, code).catch((error: unknown) => {
+    logger.error("shutdown failed", { error, reason });
+    runtime.exit(1);
+  });
+}
+
 const indexer = createIndexer({
   config,
   kafka,
@@ -56,7 +65,7 @@ const indexer = createIndexer({
   metrics,
   onFatal: (error) => {
     logger.error("fatal consumer error", { error });
-    void shutdown("fatal consumer error", 1);
+    void shutdownOrExit("fatal consumer error", 1);
   },
 });
 const app = createHttpApp({
@@ -67,7 +76,7 @@ const app = createHttpApp({
 });
 
 let server: { port: number; close: () => Promise<void> } | undefined;
-runtime.onShutdownSignal((signal) => void shutdown(signal, 0));
+runtime.onShutdownSignal((signal) => void shutdownOrExit(signal, 0));
 try {
   server = await runtime.serve({ fetch: app.fetch, hostname: config.httpHost, port: config.httpPort });
   logger.info("http listening", {
@@ -80,7 +89,7 @@ try {
     brokers: config.kafkaBrokers,
   });
 } catch (error) {
-  logger.error("indexer failed to start", { error, message: errorMessage(error) });
+  logger.error("indexer failed to start", { error, message: explainStartupError(error, config) });
   await indexer.stop().catch(() => {});
   runtime.exit(1);
 }

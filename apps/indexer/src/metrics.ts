@@ -92,8 +92,14 @@ export function createIndexerMetrics(options: { defaultMetrics?: boolean; instan
     }),
     commits: new Counter({
       name: "wikistream_indexer_offset_commits_total",
-      help: "Offset commits, by result (ok, failed).",
+      help: "Offset commits, by result (ok, failed, skipped: the consumer was not running, nothing committed).",
       labelNames: ["result"],
+      registers,
+    }),
+    consumerCrashes: new Counter({
+      name: "wikistream_indexer_consumer_crashes_total",
+      help: "kafkajs consumer crashes, by whether kafkajs restarts the consumer by itself (true) or gave up (false).",
+      labelNames: ["restart"],
       registers,
     }),
     errors: new Counter({

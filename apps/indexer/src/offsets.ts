@@ -48,6 +48,14 @@ export class OffsetTracker {
     return this.#committable;
   }
 
+  /**
+   * Records after the committable point, finished or not: what this tracker holds in memory, and what
+   * a restart would re-read. One stuck record keeps it growing while `pending` stays small.
+   */
+  get window(): number {
+    return this.#order.length - this.#head;
+  }
+
   /** Records added and not yet finished. */
   get pending(): number {
     return this.#unfinished;

@@ -40,7 +40,7 @@ export type Partitions = ReturnType<typeof createPartitions>;
 
 /**
  * The partitions this member owns in the current generation: their commit trackers, backpressure
- * (pause while too much is pending or anything waits for a retry) and lag.
+ * (pause while the uncommitted window is too large or anything waits for a retry) and lag.
  */
 export function createPartitions(options: PartitionsOptions) {
   const { metrics, control } = options;
@@ -70,19 +70,34 @@ export function createPartitions(options: PartitionsOptions) {
     return total;
   }
 
-  /** Pause while too much is pending or anything waits for a retry; resume below half the limit. */
+  /**
+   * Pause while the uncommitted window (records after the committable point, finished or not) reaches
+   * the limit or anything waits for a retry; resume at or below half the limit. Counting only
+   * unfinished records would never pause behind one stuck record (say, a dead letter Kafka refuses)
+   * while the tracker grows without bound and nothing commits.
+   */
   function regulate(state: PartitionState): void {
     if (!isCurrent(state)) return;
     const limit = options.maxPendingPerPartition;
-    const waiting = state.tracker.pending;
-    if (!state.paused && (waiting >= limit || state.retrying > 0)) {
+    const window = state.tracker.window;
+    if (!state.paused && (window >= limit || state.retrying > 0)) {
       state.paused = true;
       control.pause(state.topic, state.partition);
-      log.debug("partition paused", { topic: state.topic, partition: state.partition, pending: waiting });
-    } else if (state.paused && state.retrying === 0 && waiting <= Math.floor(limit / 2)) {
+      log.debug("partition paused", {
+        topic: state.topic,
+        partition: state.partition,
+        pending: state.tracker.pending,
+        window,
+      });
+    } else if (state.paused && state.retrying === 0 && window <= Math.floor(limit / 2)) {
       state.paused = false;
       control.resume(state.topic, state.partition);
-      log.debug("partition resumed", { topic: state.topic, partition: state.partition, pending: waiting });
+      log.debug("partition resumed", {
+        topic: state.topic,
+        partition: state.partition,
+        pending: state.tracker.pending,
+        window,
+      });
     }
   }
 

@@ -4,7 +4,7 @@ import { loadRealEvents, type RealEvent, withChange } from "../test/helpers/reco
 import type { BulkClient } from "./bulk-client.ts";
 import type { BulkAnswer } from "./classify.ts";
 import type { DeadLetter, DeadLetterPublisher } from "./dlq.ts";
-import { DeadLetterPublishError, OpenSearchUnavailableError } from "./errors.ts";
+import { DeadLetterPublishError, DeadLetterTooLargeError, OpenSearchUnavailableError } from "./errors.ts";
 import { createIndexerMetrics } from "./metrics.ts";
 import { createPipeline, type PipelineOptions } from "./pipeline.ts";
 import type { ConsumedRecord } from "./record.ts";
@@ -375,4 +375,115 @@ describe("pipeline", () => {
     expect(resumed).toEqual([`${TOPIC}|0`]);
     p.close();
   });
+
+  it("regression: one record whose dead letter never publishes grew the uncommitted window unpaused", async () => {
+    const events: string[] = [];
+    const broken = { ...real[0]!, data: "{not json" };
+    const p = createPipeline(
+      pipelineOptions({
+        bulk: { send: async (body) => ok(parse(body)) },
+        deadLetters: {
+          async publish() {
+            throw new DeadLetterPublishError("broker refuses");
+          },
+        },
+        control: { pause: () => events.push("pause"), resume: () => events.push("resume") },
+        retry: { initialMs: 1000, maxMs: 1000, maxItemAttempts: 3 },
+        maxPendingPerPartition: 10,
+      }),
+    );
+    p.assign({ [TOPIC]: [0] });
+    p.accept(TOPIC, 0, records([broken, ...real.slice(1, 6)]), 12n);
+    await waitFor(() => p.stats().pending === 1);
+    expect(events).toEqual([]);
+    // Only one record is unfinished, but 12 sit after the committable point: the partition pauses.
+    p.accept(TOPIC, 0, records(real.slice(6, 12), 0, 6), 12n);
+    await waitFor(() => p.stats().pending === 1);
+    expect(events).toEqual(["pause"]);
+    expect(p.committable()).toEqual([]);
+    p.close();
+  });
+
+  it("regression: a record re-fetched in the same generation was skipped with only a debug log", async () => {
+    const h = harness(ok);
+    h.pipeline.accept(TOPIC, 0, records(real.slice(0, 3)), 3n);
+    h.pipeline.accept(TOPIC, 0, records(real.slice(1, 3), 0, 1), 3n);
+    expect(await h.pipeline.drain(2000)).toBe(true);
+    expect(h.indexed.size).toBe(3);
+    expect(await h.counter("wikistream_indexer_documents_total")).toContainEqual(
+      expect.objectContaining({ labels: { result: "skipped", reason: "already_taken" }, value: 2 }),
+    );
+    expect(h.pipeline.stats().counts.skipped).toBe(2);
+    h.pipeline.close();
+  });
+
+  it("regression: a rejection storm sent every dead letter in one send that Kafka refused forever", async () => {
+    const sends: number[] = [];
+    const letters: DeadLetter[] = [];
+    const h = harness((ops) => itemsAnswer(ops.map(() => 400)), {
+      limits: { maxDocs: 1000, maxBytes: 100_000_000, lingerMs: 0 },
+      deadLetterLimits: { maxLetters: 8, maxBytes: 1_000_000 },
+      deadLetters: {
+        async publish(batch) {
+          sends.push(batch.length);
+          // Kafka takes at most 3 letters a send, and never the first record's letter untruncated.
+          const whole = batch.find((l) => l.record.offset === "0" && l.truncated === undefined);
+          if (batch.length > 3 || whole) throw new DeadLetterTooLargeError("MESSAGE_TOO_LARGE");
+          letters.push(...batch);
+        },
+      },
+    });
+    h.pipeline.accept(TOPIC, 0, records(real.slice(0, 20)), 20n);
+    expect(await h.pipeline.drain(2000)).toBe(true);
+    expect(letters).toHaveLength(20);
+    expect(Math.max(...sends)).toBeLessThanOrEqual(8);
+    expect(letters.find((l) => l.record.offset === "0")!.truncated).toEqual({
+      valueBytes: encoder.encode(real[0]!.data).byteLength,
+    });
+    expect(h.pipeline.committable()[0]!.offset).toBe(20n);
+    expect(await h.counter("wikistream_indexer_errors_total")).toContainEqual(
+      expect.objectContaining({ labels: { code: "dlq_letter_truncated" }, value: 1 }),
+    );
+    h.pipeline.close();
+  });
 });
+
+describe("pipeline after a consumer crash", () => {
+  it("regression: a pause throwing after a crash turned a bulk answer into an unhandled rejection", async () => {
+    let crashed = false;
+    const metrics = createIndexerMetrics({ defaultMetrics: false });
+    const p = createPipeline(
+      pipelineOptions({
+        bulk: {
+          async send(body) {
+            crashed = true;
+            return itemsAnswer(parse(body).map(() => 429));
+          },
+        },
+        control: {
+          pause: () => {
+            if (crashed) throw new Error("Consumer group was not initialized");
+          },
+          resume: () => {},
+        },
+        metrics,
+        retry: { initialMs: 10_000, maxMs: 10_000, maxItemAttempts: 3 },
+      }),
+    );
+    p.assign({ [TOPIC]: [0] });
+    p.accept(TOPIC, 0, records(real.slice(0, 3)), 3n);
+    await waitFor(() => p.stats().inFlight === 0 && crashed);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const errors = (await metrics.registry.getSingleMetric("wikistream_indexer_errors_total")?.get())?.values;
+    expect(errors).toContainEqual(expect.objectContaining({ labels: { code: "unknown" }, value: 1 }));
+    p.close();
+  });
+});
+
+async function waitFor(condition: () => boolean, ms = 2000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}

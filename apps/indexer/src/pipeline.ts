@@ -10,7 +10,7 @@ import {
   type DeadLetterPublisher,
   type DeadLetterStage,
 } from "./dlq.ts";
-import { errorCode, TransformError } from "./errors.ts";
+import { DeadLetterTruncatedError, errorCode, TransformError } from "./errors.ts";
 import { indexedStreams } from "./indices.ts";
 import type { IndexerMetrics } from "./metrics.ts";
 import {
@@ -40,6 +40,8 @@ export interface PipelineOptions {
   concurrency: number;
   maxPendingPerPartition: number;
   retry: RetryPolicy;
+  /** Per dead-letter send; defaults to deadLetterSendLimits. */
+  deadLetterLimits?: { maxLetters: number; maxBytes: number };
   now?: () => number;
 }
 
@@ -102,7 +104,19 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       metrics.errors.inc({ code: errorCode(error) });
       log.error("dead-letter publish failed; retrying", { error, letters: count });
     },
+    onTruncated: (_ref, letter) => {
+      const error = new DeadLetterTruncatedError("dead letter too large for Kafka even alone; truncated");
+      metrics.errors.inc({ code: error.code });
+      log.warn(error.message, {
+        code: error.code,
+        topic: letter.record.topic,
+        partition: letter.record.partition,
+        offset: letter.record.offset,
+        valueBytes: letter.truncated?.valueBytes,
+      });
+    },
     backoff: { initialMs: options.retry.initialMs, maxMs: options.retry.maxMs },
+    ...(options.deadLetterLimits ? { limits: options.deadLetterLimits } : {}),
   });
 
   function deadLetter(
@@ -157,7 +171,9 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       state.tracker.add(offset);
     } catch {
       // Already taken in this generation (kafkajs re-fetched it): the first copy is on its way.
-      log.debug("record already taken", {
+      metrics.documents.inc({ result: "skipped", reason: "already_taken" });
+      counts.skipped += 1;
+      log.warn("record already taken in this generation; skipped", {
         topic: record.topic,
         partition: record.partition,
         offset: record.offset,

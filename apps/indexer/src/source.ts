@@ -16,8 +16,11 @@ export interface SourceHandlers {
   onAssignment(assignment: Record<string, number[]>): void;
   /** A rebalance started: flush and commit what is acknowledged while this member still owns it. */
   onRebalancing(): void;
-  /** kafkajs gave up (a non-retriable error); the consumer no longer consumes. */
-  onCrash(error: Error): void;
+  /**
+   * The consumer crashed; kafkajs already disconnected it. With `restart` it rejoins by itself (a new
+   * GROUP_JOIN follows); without, it gave up for good.
+   */
+  onCrash(error: Error, restart: boolean): void;
 }
 
 export interface SourceOptions {
@@ -37,7 +40,12 @@ export interface Source {
   resume(topic: string, partition: number): void;
   /** Stops fetching every subscribed topic (for draining). */
   pauseAll(): void;
-  /** Commits explicit offsets (never kafkajs' own resolved offsets). */
+  /**
+   * Whether the consumer is in a group and fetching (GROUP_JOIN seen, no CRASH/STOP since). While it
+   * is not, pause/resume/pauseAll do nothing and commit throws: kafkajs would throw or drop them.
+   */
+  readonly consuming: boolean;
+  /** Commits explicit offsets (never kafkajs' own resolved offsets); throws while not consuming. */
   commit(offsets: readonly TopicPartitionOffset[]): Promise<void>;
   /** Resolves when no eachBatch call is running. */
   idle(): Promise<void>;
@@ -90,6 +98,7 @@ export function createSource(options: SourceOptions): Source {
   let active = 0;
   let idleWaiters: (() => void)[] = [];
   let running = false;
+  let consuming = false;
   const log = options.logger.child({ component: "source", groupId: options.groupId });
 
   const eachBatch = (handlers: SourceHandlers) => async (payload: EachBatchPayload) => {
@@ -114,9 +123,20 @@ export function createSource(options: SourceOptions): Source {
     await heartbeat();
   };
 
+  /** kafkajs throws ("Consumer group was not initialized") after a crash; never let that escape. */
+  function control(what: string, run: () => void): void {
+    if (!consuming) return;
+    try {
+      run();
+    } catch (error) {
+      log.warn(`consumer ${what} failed`, { error });
+    }
+  }
+
   return {
     async start(handlers) {
       consumer.on(consumer.events.GROUP_JOIN, (event) => {
+        consuming = true;
         log.info("joined group", {
           memberId: event.payload.memberId,
           assignment: event.payload.memberAssignment,
@@ -128,9 +148,13 @@ export function createSource(options: SourceOptions): Source {
         handlers.onRebalancing();
       });
       consumer.on(consumer.events.CRASH, (event) => {
+        consuming = false;
         const { error, restart } = event.payload;
         log.error("consumer crashed", { error, restart });
-        if (!restart) handlers.onCrash(error);
+        handlers.onCrash(error, restart);
+      });
+      consumer.on(consumer.events.STOP, () => {
+        consuming = false;
       });
       await consumer.connect();
       await consumer.subscribe({ topics: [...options.topics], fromBeginning: options.fromBeginning });
@@ -142,17 +166,24 @@ export function createSource(options: SourceOptions): Source {
         eachBatch: eachBatch(handlers),
       });
     },
-    pause: (topic, partition) => consumer.pause([{ topic, partitions: [partition] }]),
-    resume: (topic, partition) => consumer.resume([{ topic, partitions: [partition] }]),
-    pauseAll: () => consumer.pause(options.topics.map((topic) => ({ topic }))),
+    pause: (topic, partition) => control("pause", () => consumer.pause([{ topic, partitions: [partition] }])),
+    resume: (topic, partition) =>
+      control("resume", () => consumer.resume([{ topic, partitions: [partition] }])),
+    pauseAll: () => control("pause", () => consumer.pause(options.topics.map((topic) => ({ topic })))),
+    get consuming() {
+      return consuming;
+    },
     async commit(offsets) {
       if (offsets.length === 0) return;
+      // kafkajs returns silently from commitOffsets while its runner is not running: nothing committed.
+      if (!consuming) throw new Error("consumer is not running (crashed or stopped); nothing committed");
       await consumer.commitOffsets(
         offsets.map(({ topic, partition, offset }) => ({ topic, partition, offset: offset.toString() })),
       );
     },
     idle: () => (active === 0 ? Promise.resolve() : new Promise((resolve) => idleWaiters.push(resolve))),
     async stop() {
+      consuming = false;
       if (!running) {
         await consumer.disconnect();
         return;

@@ -1,0 +1,36 @@
+import { displayUrl } from "@wikistream/opensearch";
+import { errorMessage, WikistreamError } from "@wikistream/resilience";
+import type { IndexerConfig } from "./config.ts";
+
+type Settings = Pick<IndexerConfig, "kafkaBrokers" | "opensearchUrl" | "httpHost" | "httpPort">;
+
+function statusOf(error: unknown): number | undefined {
+  const fromContext = error instanceof WikistreamError ? error.context.status : undefined;
+  if (typeof fromContext === "number") return fromContext;
+  const fromMeta = (error as { meta?: { statusCode?: unknown } } | null)?.meta?.statusCode;
+  return typeof fromMeta === "number" ? fromMeta : undefined;
+}
+
+/** One line that names the setting or address at fault and how to fix it (as ingest's does). */
+export function explainStartupError(error: unknown, config: Settings): string {
+  const message = errorMessage(error);
+  const code = (error as { code?: string }).code;
+  if (code === "EADDRINUSE" || /address already in use|AddrInUse/i.test(message)) {
+    return `INDEXER_HTTP_PORT=${config.httpPort}: ${config.httpHost}:${config.httpPort} is already in use; stop what holds it or choose another port`;
+  }
+  const name = (error as { name?: string }).name ?? "";
+  if (name.startsWith("KafkaJS")) {
+    return `cannot reach Kafka at ${config.kafkaBrokers.join(",")} (KAFKA_BROKERS): ${message}. Start the local stack with \`npm run stack:up\` or point KAFKA_BROKERS at a running broker`;
+  }
+  const opensearch = displayUrl(config.opensearchUrl);
+  if (code === "index_template_failed" || code?.startsWith("opensearch_")) {
+    const status = statusOf(error);
+    if (status === 401 || status === 403 || code === "opensearch_auth_failed") {
+      return `OpenSearch at ${opensearch} (OPENSEARCH_URL) refused the credentials${status ? ` with HTTP ${status}` : ""}: ${message}. Check OPENSEARCH_USERNAME and OPENSEARCH_PASSWORD`;
+    }
+    if (status === undefined) {
+      return `cannot reach OpenSearch at ${opensearch} (OPENSEARCH_URL): ${message}. Start the local stack with \`npm run stack:up\` or point OPENSEARCH_URL at a running cluster`;
+    }
+  }
+  return message;
+}
