@@ -22,6 +22,18 @@ describe("loadIngestConfig", () => {
     [{ INGEST_HTTP_PORT: "http" }, "INGEST_HTTP_PORT"],
     [{ INGEST_STREAM_URL: "stream.wikimedia.org" }, "INGEST_STREAM_URL"],
     [{ INGEST_BATCH_SIZE: "100", INGEST_BUFFER_SIZE: "10" }, "INGEST_BUFFER_SIZE"],
+    // Regression: a batch Kafka can never take used to be retried forever (100000 was accepted).
+    [{ INGEST_BATCH_SIZE: "5001", INGEST_BUFFER_SIZE: "10000" }, "INGEST_BATCH_SIZE"],
+    // Regression: dead letters used to be accepted into a stream topic, where the indexer reads them.
+    [{ INGEST_DLQ_TOPIC: "wikistream.mediawiki.recentchange" }, "INGEST_DLQ_TOPIC"],
+    [
+      {
+        INGEST_STREAMS: "recentchange,page_change",
+        INGEST_TOPIC_PREFIX: "x.",
+        INGEST_DLQ_TOPIC: "x.mediawiki.page_change.v1",
+      },
+      "INGEST_DLQ_TOPIC",
+    ],
   ])("names the variable at fault: %o", (env, variable) => {
     expect(() => loadIngestConfig(env)).toThrow(ConfigError);
     expect(() => loadIngestConfig(env)).toThrow(variable);

@@ -1,5 +1,5 @@
 import { ConfigError, env, loadConfig } from "@wikistream/config";
-import { knownStreamNames, resolveStream, type StreamName } from "@wikistream/events";
+import { knownStreamNames, resolveStream, type StreamName, topicForStream } from "@wikistream/events";
 import { z } from "zod";
 
 export const ingestEnvSchema = z.object({
@@ -20,7 +20,9 @@ export const ingestEnvSchema = z.object({
   INGEST_STALL_TIMEOUT_MS: env.int(60_000, { min: 100 }),
   INGEST_RECONNECT_INITIAL_MS: env.int(1000, { min: 1 }),
   INGEST_RECONNECT_MAX_MS: env.int(60_000, { min: 1 }),
-  INGEST_BATCH_SIZE: env.int(500, { min: 1, max: 100_000 }),
+  // Larger batches only risk Kafka's request size limit (a too-large batch is split, but that costs a
+  // failed request each time); 5000 records of a few KB stay well inside it once gzipped.
+  INGEST_BATCH_SIZE: env.int(500, { min: 1, max: 5_000 }),
   INGEST_LINGER_MS: env.int(50, { min: 0, max: 60_000 }),
   INGEST_BUFFER_SIZE: env.int(10_000, { min: 1 }),
   INGEST_DRAIN_TIMEOUT_MS: env.int(20_000, { min: 0 }),
@@ -83,6 +85,14 @@ export function loadIngestConfig(source: Record<string, string | undefined>): Re
       "INGEST_BUFFER_SIZE",
       raw.INGEST_BUFFER_SIZE,
       `must be >= INGEST_BATCH_SIZE (${raw.INGEST_BATCH_SIZE})`,
+    );
+  }
+  const streamTopics = streams.map((stream) => topicForStream(raw.INGEST_TOPIC_PREFIX, stream));
+  if (streamTopics.includes(raw.INGEST_DLQ_TOPIC)) {
+    throw invalid(
+      "INGEST_DLQ_TOPIC",
+      raw.INGEST_DLQ_TOPIC,
+      "must not be one of the stream topics (INGEST_TOPIC_PREFIX + stream)",
     );
   }
   return Object.freeze({

@@ -2,11 +2,12 @@ import { type StreamName, topicForStream } from "@wikistream/events";
 import { createProducer, ensureTopics } from "@wikistream/kafka";
 import type { Logger } from "@wikistream/log";
 import { errorMessage } from "@wikistream/resilience";
-import type { Kafka } from "kafkajs";
+import type { Kafka, Producer } from "kafkajs";
 import type { IngestConfig } from "./config.ts";
 import { decodeFrame } from "./decode.ts";
 import type { IngestMetrics } from "./metrics.ts";
 import { deadLetterRecord, frameId } from "./publish/dead-letter.ts";
+import { produceErrorCode } from "./publish/produce-errors.ts";
 import { createPublisher, type Publisher } from "./publish/publisher.ts";
 import { eventRecord, type OutboundRecord } from "./publish/record.ts";
 import { recoverResumePoint } from "./resume.ts";
@@ -15,6 +16,9 @@ import { followStream } from "./sse/follow.ts";
 import { rewindEventId } from "./sse/rewind.ts";
 import { explainUnreachable } from "./startup-errors.ts";
 import { createTally, type IngestState, type IngestStatus } from "./status.ts";
+
+/** How much of a too-large record its dead letter keeps: far below any Kafka size limit. */
+const tooLargeRawChars = 16_384;
 
 export type { IngestState, IngestStatus } from "./status.ts";
 
@@ -31,7 +35,9 @@ export function createIngest(deps: IngestDeps) {
   const { config, kafka, logger, metrics } = deps;
   const topics = new Map(config.streams.map((s) => [s, topicForStream(config.topicPrefix, s)]));
   const url = `${config.streamUrl}/${config.streams.join(",")}`;
-  const { producer, acks } = createProducer(kafka);
+  const created = createProducer(kafka);
+  const { acks } = created;
+  let producer = created.producer;
   const stopping = new AbortController();
   const tally = createTally();
   let publisher: Publisher | undefined;
@@ -44,12 +50,33 @@ export function createIngest(deps: IngestDeps) {
   let startedAt: string | undefined;
   let failure: string | undefined;
   let done: Promise<void> = Promise.resolve();
-  producer.on(producer.events.CONNECT, () => {
-    kafkaConnected = true;
-  });
-  producer.on(producer.events.DISCONNECT, () => {
-    kafkaConnected = false;
-  });
+  watch(producer);
+
+  function watch(watched: Producer): void {
+    watched.on(watched.events.CONNECT, () => {
+      if (watched === producer) kafkaConnected = true;
+    });
+    watched.on(watched.events.DISCONNECT, () => {
+      if (watched === producer) kafkaConnected = false;
+    });
+  }
+
+  /**
+   * A new producer (new producer id) after Kafka refused a request as too large: kafkajs then rolls
+   * back the sequence numbers of every partition of that request, including those the broker did
+   * write, and each later send to them fails with OUT_OF_ORDER_SEQUENCE_NUMBER forever.
+   */
+  async function renewProducer(): Promise<Producer> {
+    const fresh = createProducer(kafka).producer;
+    watch(fresh);
+    await fresh.connect();
+    const old = producer;
+    producer = fresh;
+    await old.disconnect().catch((error: unknown) => {
+      logger.warn("the replaced kafka producer did not disconnect cleanly", { error: errorMessage(error) });
+    });
+    return fresh;
+  }
 
   function onAcked(records: readonly OutboundRecord[], seconds: number): void {
     kafkaConnected = true;
@@ -113,6 +140,25 @@ export function createIngest(deps: IngestDeps) {
     });
   }
 
+  /** The dead letter for a record Kafka refuses as too large; none for a dead letter (it would loop). */
+  async function deadLetterTooLarge(
+    record: OutboundRecord,
+    code: string,
+  ): Promise<OutboundRecord | undefined> {
+    if (record.topic === config.dlqTopic) return undefined;
+    metrics.deadLettered.inc({ reason: "too_large" });
+    metrics.eventsDropped.inc({ reason: "too_large" });
+    return deadLetterRecord(config.dlqTopic, {
+      reason: "too_large",
+      detail: `${code}: ${record.value.length} characters for ${record.topic}; raw holds the first ${tooLargeRawChars}`,
+      url,
+      sseId: record.sseId,
+      raw: record.value.slice(0, tooLargeRawChars),
+      frameId: await frameId(record.sseId, record.value),
+      receivedAt: new Date().toISOString(),
+    });
+  }
+
   async function start(): Promise<void> {
     if (state !== "idle") throw new Error(`ingest cannot start from state ${state}`);
     state = "starting";
@@ -146,8 +192,10 @@ export function createIngest(deps: IngestDeps) {
       onAcked,
       onSendError: (error) => {
         kafkaConnected = false;
-        metrics.produceErrors.inc({ code: (error as { type?: string }).type ?? "unknown" });
+        metrics.produceErrors.inc({ code: produceErrorCode(error) });
       },
+      deadLetterTooLarge,
+      renewProducer,
     });
     publisher = active;
     active.start();

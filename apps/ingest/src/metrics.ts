@@ -21,7 +21,7 @@ export function createIngestMetrics(options: { defaultMetrics?: boolean } = {}) 
     }),
     eventsDropped: new Counter({
       name: "wikistream_ingest_events_dropped_total",
-      help: "Events not published to their stream topic, by reason (canary, duplicate, invalid_json, schema_violation, unexpected_stream). Rejections go to the dead-letter topic; duplicates are the overlap of a resume.",
+      help: "Events not published to their stream topic, by reason (canary, duplicate, invalid_json, schema_violation, unexpected_stream, too_large). Rejections go to the dead-letter topic; duplicates are the overlap of a resume.",
       labelNames: ["reason"],
       registers,
     }),
@@ -50,7 +50,7 @@ export function createIngestMetrics(options: { defaultMetrics?: boolean } = {}) 
     }),
     produceErrors: new Counter({
       name: "wikistream_ingest_produce_errors_total",
-      help: "Failed Kafka produce attempts (the batch is kept and retried), by error code.",
+      help: "Failed Kafka produce attempts, by Kafka error code (a batch refused as too large is split; others are kept and retried).",
       labelNames: ["code"],
       registers,
     }),

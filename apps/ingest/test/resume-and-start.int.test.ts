@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { createServer } from "node:net";
 import { type RecordedEvent, startReplayServer } from "@wikistream/replay";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -85,6 +86,81 @@ describe("where ingest starts, against real Kafka", () => {
     const ids = (await readBack(names.streamTopics)).map(recordMetaId);
     expect(ids.sort()).toEqual(events.map(metaIdOf).sort());
   }, 30_000);
+
+  it("events in the standby DC's topic after a switchover are not skipped (its -1 entry means latest)", async () => {
+    // Production semantics: timestamp ids listing the standby DC at -1, and -1 read as "latest".
+    const half = Math.floor(enwiki.length / 2);
+    const production = { idMode: "timestamp", minusOneMeans: "latest", onEnd: "hold" } as const;
+    const eqiad = await startReplayServer({
+      ...production,
+      events: enwiki.slice(0, half),
+      datacenter: "eqiad",
+      standbyDatacenter: "codfw",
+    });
+    // After the switchover, the new events are in the codfw topics only.
+    const codfw = await startReplayServer({
+      ...production,
+      events: enwiki.slice(half),
+      datacenter: "codfw",
+      standbyDatacenter: "eqiad",
+    });
+    const names = topics.next(["mediawiki.recentchange"]);
+    const first = buildIngest(testConfig(`${eqiad.url}/v2/stream`, names, recentchangeOnly)).ingest;
+    const second = buildIngest(testConfig(`${codfw.url}/v2/stream`, names, recentchangeOnly)).ingest;
+    try {
+      await first.start();
+      await waitFor(() => first.status().counts.published === half, 30_000, "the eqiad half");
+      await first.stop();
+      await second.start();
+      await waitFor(
+        () => second.status().counts.published === enwiki.length - half,
+        30_000,
+        "the events written to codfw during the gap",
+      );
+    } finally {
+      await first.stop();
+      await second.stop();
+      await eqiad.close();
+      await codfw.close();
+    }
+    const sent = JSON.parse(codfw.stats.connections[0]!.lastEventId!) as Record<string, unknown>[];
+    const standby = sent.find((entry) => entry.topic === "codfw.mediawiki.recentchange");
+    expect(standby).toMatchObject({ timestamp: expect.any(Number) });
+    expect(standby).not.toHaveProperty("offset");
+    const ids = (await readBack(names.streamTopics)).map(recordMetaId);
+    expect(new Set(ids)).toEqual(new Set(enwiki.map(metaIdOf)));
+    expect(duplicateCount(ids)).toBe(0);
+  }, 60_000);
+
+  it("a record larger than Kafka accepts is dead-lettered (too_large) instead of stalling the stream", async () => {
+    // Random base64 barely compresses: 3 MB stays above the broker's 1 MB default even gzipped.
+    const huge = randomBytes(2_250_000).toString("base64");
+    const events = enwiki.slice(0, 30).map((recorded, index) => {
+      if (index !== 10) return recorded;
+      const event = { ...recorded.event, comment: huge };
+      return { ...recorded, event, data: JSON.stringify(event) };
+    });
+    const replay = await startReplayServer({ events });
+    const names = topics.next(["mediawiki.recentchange"]);
+    const { ingest, metrics } = buildIngest(testConfig(`${replay.url}/v2/stream`, names, recentchangeOnly));
+    try {
+      await ingest.start();
+      await waitFor(
+        () => ingest.status().counts.published === 29 && ingest.status().counts.deadLettered === 1,
+        30_000,
+        "every other event published and the huge one dead-lettered",
+      );
+    } finally {
+      await ingest.stop();
+      await replay.close();
+    }
+    const [letter] = (await readBack([names.dlqTopic])).map((r) => JSON.parse(r.value));
+    expect(letter).toMatchObject({ reason: "too_large", raw: events[10]!.data.slice(0, 16_384) });
+    expect(await counterValue(metrics.produceErrors, { code: "MESSAGE_TOO_LARGE" })).toBeGreaterThan(0);
+    const ids = (await readBack(names.streamTopics)).map(recordMetaId);
+    // A split batch may have landed on some partitions before; downstream _id = meta.id absorbs that.
+    expect(new Set(ids)).toEqual(new Set(events.filter((_, i) => i !== 10).map(metaIdOf)));
+  }, 60_000);
 
   it("with nothing in Kafka starts from INGEST_SINCE; once Kafka holds records, from their resume id", async () => {
     const since = enwiki[60]!.event.meta!.dt as string;

@@ -53,6 +53,14 @@ describe("startPositions", () => {
     expect([c?.next, d?.next]).toEqual([3, 30]);
   });
 
+  it("offset -1 means the beginning by default, and the end of the log with minusOneMeans latest", () => {
+    const assignments = [{ topic: RC, partition: 0, offset: -1 }];
+    const [beginning] = startPositions([rc], { ...base, assignments });
+    expect([beginning?.next, beginning?.positioned]).toEqual([0, false]);
+    const [latest] = startPositions([rc], { ...base, assignments, minusOneMeans: "latest" });
+    expect([latest?.next, latest?.positioned]).toEqual([rc.length, true]);
+  });
+
   it("accepts the standby datacenter's topics and ignores them", () => {
     const [position] = startPositions([rc], {
       ...base,

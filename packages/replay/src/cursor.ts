@@ -31,12 +31,21 @@ export interface StartRequest {
   readonly datacenter: string;
   /** Datacenter prefixes a client may name in Last-Event-ID (production ids carry both DCs). */
   readonly datacenters: readonly string[];
+  /** What an entry with offset -1 starts at (default "beginning", see `startPositions`). */
+  readonly minusOneMeans?: MinusOneMeans;
 }
 
 /**
+ * `beginning` (default): a replay's "latest" would be the end of the recording and would silently skip a
+ * stream never read yet. `latest`: production (KafkaSSE) semantics, the end of the log at connect, to
+ * reproduce what a client sending -1 back misses.
+ */
+export type MinusOneMeans = "beginning" | "latest";
+
+/**
  * Start positions per requested stream. Per topic `offset` wins over `timestamp` (KafkaSSE); `since`
- * counts only when Last-Event-ID is empty. Offset -1 ("latest") starts at the beginning: a replay's
- * "latest" would be the end of the recording and would silently skip a stream never read yet.
+ * counts only when Last-Event-ID is empty. Offset -1 ("latest") starts at the beginning unless
+ * `minusOneMeans` is "latest" (see `MinusOneMeans`).
  * Entries for the other datacenter's topics are accepted and ignored: the replay has one DC's log.
  */
 export function startPositions(sequences: readonly StreamSequence[], request: StartRequest): ReadPosition[] {
@@ -71,6 +80,9 @@ export function startPositions(sequences: readonly StreamSequence[], request: St
     }
     if (entry?.offset !== undefined && entry.offset >= 0) {
       position.next = Math.min(entry.offset, sequence.length);
+      position.positioned = true;
+    } else if (entry?.offset !== undefined && request.minusOneMeans === "latest") {
+      position.next = sequence.length;
       position.positioned = true;
     } else if (entry?.timestamp !== undefined) {
       position.next = sequence.offsetForTimestamp(entry.timestamp);

@@ -1,5 +1,5 @@
 export type { ConnectionStats, EndReason } from "./connection.ts";
-export type { IdMode } from "./cursor.ts";
+export type { IdMode, MinusOneMeans } from "./cursor.ts";
 export { ReplayError, type ReplayErrorCode } from "./errors.ts";
 export { formatEventId, parseLastEventId, type TopicPosition } from "./event-id.ts";
 export {

@@ -1,5 +1,5 @@
 import type { StreamSettings } from "./connection.ts";
-import type { IdMode } from "./cursor.ts";
+import type { IdMode, MinusOneMeans } from "./cursor.ts";
 import { ReplayError } from "./errors.ts";
 import type { Fault } from "./faults.ts";
 import type { LineEnding } from "./frames.ts";
@@ -45,6 +45,8 @@ export interface ReplayServerOptions {
   datacenter?: string;
   /** Also list this datacenter's topics in ids at offset -1, as production ids do (e.g. "codfw"). */
   standbyDatacenter?: string;
+  /** What a Last-Event-ID entry at offset -1 starts at: "beginning" (default) or "latest" (production). */
+  minusOneMeans?: MinusOneMeans;
   /** Receives one line per connection; default: silent. */
   log?: (line: string) => void;
 }
@@ -55,6 +57,7 @@ export interface ResolvedOptions {
   readonly faults: readonly (Fault | undefined)[];
   readonly loop: boolean;
   readonly datacenter: string;
+  readonly minusOneMeans: MinusOneMeans;
   readonly settings: StreamSettings;
   readonly log: ((line: string) => void) | undefined;
 }
@@ -104,6 +107,16 @@ export function resolveOptions(options: ReplayServerOptions): ResolvedOptions {
     idMode === "offset" || idMode === "timestamp",
     `idMode must be "offset" or "timestamp", got ${idMode}`,
   );
+  const minusOneMeans = options.minusOneMeans ?? "beginning";
+  check(
+    minusOneMeans === "beginning" || minusOneMeans === "latest",
+    `minusOneMeans must be "beginning" or "latest", got ${minusOneMeans}`,
+  );
+  // A looping recording has no end, so no "latest" to start at.
+  check(
+    !(minusOneMeans === "latest" && options.loop === true),
+    'minusOneMeans "latest" cannot be used with loop',
+  );
   const chunking = options.chunking === true ? {} : options.chunking === false ? undefined : options.chunking;
   if (chunking !== undefined) {
     check(isCount(chunking.minBytes) && chunking.minBytes !== 0, "chunking.minBytes must be an integer >= 1");
@@ -117,6 +130,7 @@ export function resolveOptions(options: ReplayServerOptions): ResolvedOptions {
     faults,
     loop: options.loop ?? false,
     datacenter: options.datacenter ?? "eqiad",
+    minusOneMeans,
     log: options.log,
     settings: {
       pace,

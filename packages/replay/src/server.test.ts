@@ -187,5 +187,6 @@ describe("replay server: refusals", () => {
   it("refuses bad options at start", async () => {
     await expect(serve({ pace: -1 })).rejects.toMatchObject({ code: "invalid_option" });
     await expect(serve({ faults: [{ kind: "stall", afterEvents: -1 }] })).rejects.toThrow(/afterEvents/);
+    await expect(serve({ minusOneMeans: "latest", loop: true })).rejects.toThrow(/minusOneMeans/);
   });
 });

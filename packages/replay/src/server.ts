@@ -179,6 +179,7 @@ async function handle(
         assignments: parseLastEventId(connection.lastEventId ?? ""),
         since: parseSince(connection.since),
         datacenter: options.datacenter,
+        minusOneMeans: options.minusOneMeans,
         datacenters: [
           ...new Set([options.datacenter, options.settings.standbyDatacenter ?? "codfw", "eqiad", "codfw"]),
         ],

@@ -2,7 +2,7 @@ import { headers, type OutboundRecord } from "./record.ts";
 
 /** What the dead-letter topic's JSON value holds (see README, "Dead-letter records"). */
 export interface DeadLetter {
-  reason: "invalid_json" | "schema_violation" | "unexpected_stream";
+  reason: "invalid_json" | "schema_violation" | "unexpected_stream" | "too_large";
   detail: string;
   /** The stream URL the frame came from. */
   url: string;

@@ -1,6 +1,7 @@
 import type { Logger } from "@wikistream/log";
 import { createBackoff, errorMessage, sleep } from "@wikistream/resilience";
 import { CompressionTypes, type Message, type Producer } from "kafkajs";
+import { classifyProduceError, type ProduceErrorKind, produceErrorCode } from "./produce-errors.ts";
 import { headers as headerNames, type OutboundRecord } from "./record.ts";
 
 export interface PublisherOptions {
@@ -18,16 +19,30 @@ export interface PublisherOptions {
   retryInitialMs?: number;
   retryMaxMs?: number;
   onAcked?: (records: readonly OutboundRecord[], latencySeconds: number) => void;
-  onSendError?: (error: unknown, records: readonly OutboundRecord[]) => void;
+  onSendError?: (error: unknown, records: readonly OutboundRecord[], kind: ProduceErrorKind) => void;
+  /**
+   * The dead letter to publish instead of a single record Kafka refuses as too large, or undefined to
+   * drop it (a dead letter itself too large). Without it, such a record is dropped.
+   */
+  deadLetterTooLarge?: (record: OutboundRecord, code: string) => Promise<OutboundRecord | undefined>;
+  /**
+   * A connected producer with a new producer id, used from then on, after a too-large refusal (kafkajs'
+   * sequence numbers are wrong after one). Parts of the refused request Kafka did write are then
+   * written again: at least once, and downstream `_id = meta.id` absorbs it.
+   */
+  renewProducer?: () => Promise<Producer>;
 }
 
 /**
  * Batches records into Kafka, one batch in flight at a time, and retries a failed batch until Kafka
  * takes it. Sequential batches are what make resuming safe: a record in Kafka proves every earlier
  * batch was acknowledged, so each record carries the id from before its own batch as the resume point.
+ * A batch Kafka refuses as too large is split in halves, sent in order and one at a time; every part
+ * keeps the original batch's resume headers (the id from before it is also from before each part).
  */
 export function createPublisher(options: PublisherOptions) {
   const buffer: OutboundRecord[] = [];
+  let producer = options.producer;
   let lastAckedSseId = options.startId;
   let wakeLoop: (() => void) | undefined;
   let spaceWaiters: (() => void)[] = [];
@@ -36,20 +51,24 @@ export function createPublisher(options: PublisherOptions) {
   // givingUp: the drain deadline passed while Kafka was away; stop retrying and leave.
   const stopping = new AbortController();
   const givingUp = new AbortController();
-  const backoff = createBackoff({
-    initialMs: options.retryInitialMs ?? 200,
-    maxMs: options.retryMaxMs ?? 5_000,
-  });
+  const retryMaxMs = options.retryMaxMs ?? 5_000;
+  const backoff = createBackoff({ initialMs: options.retryInitialMs ?? 200, maxMs: retryMaxMs });
   let loop: Promise<void> | undefined;
 
   const notify = (waiters: (() => void)[]) => {
     for (const resolve of waiters) resolve();
   };
 
-  function sendBatch(batch: readonly OutboundRecord[]): Promise<unknown> {
-    const resumeHeaders: Record<string, string> = lastAckedSseId
+  function resumeHeadersFor(batch: readonly OutboundRecord[]): Record<string, string> {
+    return lastAckedSseId
       ? { [headerNames.resumeId]: lastAckedSseId }
       : { [headerNames.resumeSince]: oldestEventTime(batch, options.startSince) };
+  }
+
+  function sendBatch(
+    batch: readonly OutboundRecord[],
+    resumeHeaders: Record<string, string>,
+  ): Promise<unknown> {
     const byTopic = new Map<string, Message[]>();
     for (const record of batch) {
       const messages = byTopic.get(record.topic) ?? [];
@@ -60,34 +79,58 @@ export function createPublisher(options: PublisherOptions) {
       });
       byTopic.set(record.topic, messages);
     }
-    return options.producer.sendBatch({
+    return producer.sendBatch({
       acks: options.acks,
       compression: CompressionTypes.GZIP,
       topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
     });
   }
 
-  /** True once Kafka acknowledged the batch; false if the drain deadline passed first. */
-  async function publishUntilAcked(batch: readonly OutboundRecord[]): Promise<boolean> {
+  /**
+   * True once Kafka acknowledged the batch (or its parts, or took a too-large record's dead letter
+   * instead); false if the drain deadline passed first.
+   */
+  async function publishUntilAcked(
+    batch: readonly OutboundRecord[],
+    resumeHeaders: Record<string, string>,
+  ): Promise<boolean> {
     for (let attempt = 1; !givingUp.signal.aborted; attempt++) {
       const started = performance.now();
       try {
         // kafkajs retries inside sendBatch for several seconds; the deadline must not wait for that.
-        await unlessAborted(sendBatch(batch), givingUp.signal);
+        await unlessAborted(sendBatch(batch, resumeHeaders), givingUp.signal);
         backoff.reset();
         options.onAcked?.(batch, (performance.now() - started) / 1000);
         return true;
       } catch (error) {
         if (givingUp.signal.aborted) break;
-        options.onSendError?.(error, batch);
-        const delay = backoff.next();
-        options.logger.warn("kafka produce failed; keeping the batch and retrying", {
+        const kind = classifyProduceError(error);
+        options.onSendError?.(error, batch, kind);
+        const context = {
           error: errorMessage(error),
+          code: produceErrorCode(error),
           records: batch.length,
           topics: [...new Set(batch.map((r) => r.topic))],
           attempt,
-          delayMs: delay,
-        });
+        };
+        if (kind === "too_large" && (await renewed(context))) {
+          return publishTooLarge(batch, resumeHeaders, context);
+        }
+        const delay = kind === "non_retriable" ? retryMaxMs : backoff.next();
+        if (kind === "non_retriable") {
+          options.logger.error(
+            "kafka refused the batch with a non-retriable error; fix the cause, retrying",
+            {
+              ...context,
+              delayMs: delay,
+            },
+          );
+        } else {
+          options.logger.warn("kafka produce failed; keeping the batch and retrying", {
+            ...context,
+            delayMs: delay,
+          });
+        }
         // No producer.connect() here: sendBatch reconnects the cluster itself once the broker is back
         // (checked against a real broker stopped for 30 s), and the producer id must stay the same so
         // that Kafka drops a retried batch whose first attempt did land.
@@ -95,6 +138,52 @@ export function createPublisher(options: PublisherOptions) {
       }
     }
     return false;
+  }
+
+  /** False if a new producer could not be had (Kafka away): the caller backs off and tries again. */
+  async function renewed(context: object): Promise<boolean> {
+    if (options.renewProducer === undefined) return true;
+    try {
+      producer = await options.renewProducer();
+      return true;
+    } catch (error) {
+      options.logger.warn("could not renew the kafka producer; retrying", {
+        ...context,
+        renewError: errorMessage(error),
+      });
+      return false;
+    }
+  }
+
+  /** Splits a too-large batch in halves, in order; a single record goes to the dead-letter topic. */
+  async function publishTooLarge(
+    batch: readonly OutboundRecord[],
+    resumeHeaders: Record<string, string>,
+    context: { code: string },
+  ): Promise<boolean> {
+    if (batch.length > 1) {
+      const half = Math.ceil(batch.length / 2);
+      options.logger.warn("kafka refused the batch as too large; splitting it in halves", context);
+      return (
+        (await publishUntilAcked(batch.slice(0, half), resumeHeaders)) &&
+        publishUntilAcked(batch.slice(half), resumeHeaders)
+      );
+    }
+    const [record] = batch as [OutboundRecord];
+    const letter = await options.deadLetterTooLarge?.(record, context.code);
+    const where = {
+      ...context,
+      topic: record.topic,
+      sseId: record.sseId,
+      metaId: record.metaId,
+      bytes: record.value.length,
+    };
+    if (letter === undefined) {
+      options.logger.error("kafka refused a single record as too large; dropped", where);
+      return true;
+    }
+    options.logger.error("kafka refused a single record as too large; dead-lettered", where);
+    return publishUntilAcked([letter], resumeHeaders);
   }
 
   async function run(): Promise<void> {
@@ -114,7 +203,7 @@ export function createPublisher(options: PublisherOptions) {
         await sleep(options.lingerMs, stopping.signal).catch(() => {});
       }
       const batch = buffer.slice(0, options.batchSize);
-      if (!(await publishUntilAcked(batch))) return;
+      if (!(await publishUntilAcked(batch, resumeHeadersFor(batch)))) return;
       buffer.splice(0, batch.length);
       const newest = batch.findLast((record) => record.sseId !== undefined);
       if (newest) lastAckedSseId = newest.sseId;

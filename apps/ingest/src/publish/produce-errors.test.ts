@@ -1,0 +1,29 @@
+import { describe, expect, it } from "vitest";
+import { classifyProduceError, produceErrorCode } from "./produce-errors.ts";
+
+const protocol = (type: string, retriable: boolean) =>
+  Object.assign(new Error(type), { name: "KafkaJSProtocolError", type, retriable });
+const wrapped = (name: string, cause: Error) =>
+  Object.assign(new Error(cause.message), { name, retriable: false, cause });
+
+describe("classifyProduceError", () => {
+  it("recognises a size refusal however kafkajs wraps it", () => {
+    expect(classifyProduceError(protocol("MESSAGE_TOO_LARGE", false))).toBe("too_large");
+    expect(
+      classifyProduceError(wrapped("KafkaJSNonRetriableError", protocol("RECORD_LIST_TOO_LARGE", false))),
+    ).toBe("too_large");
+  });
+
+  it("treats kafkajs' retries running out as transient (a broker away), not as non-retriable", () => {
+    const exhausted = wrapped("KafkaJSNumberOfRetriesExceeded", protocol("LEADER_NOT_AVAILABLE", true));
+    expect(classifyProduceError(exhausted)).toBe("retry");
+    expect(classifyProduceError(new Error("Connection error"))).toBe("retry");
+  });
+
+  it("reports what kafkajs says cannot succeed by retrying", () => {
+    const denied = wrapped("KafkaJSNonRetriableError", protocol("TOPIC_AUTHORIZATION_FAILED", false));
+    expect(classifyProduceError(denied)).toBe("non_retriable");
+    expect(produceErrorCode(denied)).toBe("TOPIC_AUTHORIZATION_FAILED");
+    expect(produceErrorCode(new Error("x"))).toBe("unknown");
+  });
+});
