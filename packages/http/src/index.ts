@@ -1,0 +1,1 @@
+export { createOpsApp, type OpsDeps } from "./ops-app.ts";
