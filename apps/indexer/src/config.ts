@@ -40,6 +40,9 @@ export const indexerEnvSchema = z.object({
   INDEXER_MAX_ITEM_ATTEMPTS: env.int(10, { min: 1, max: 1000 }),
   INDEXER_COMMIT_INTERVAL_MS: env.int(1000, { min: 10 }),
   INDEXER_DRAIN_TIMEOUT_MS: env.int(30_000, { min: 0 }),
+  // A topic just created, a leader moving or a node still starting settles in seconds; a minute
+  // covers a restart of the cluster around us.
+  INDEXER_STARTUP_TIMEOUT_MS: env.int(60_000, { min: 0 }),
   INDEXER_HTTP_HOST: env.string("127.0.0.1"),
   INDEXER_HTTP_PORT: env.port(8082),
   INDEXER_LOG_LEVEL: env.enumOf(["debug", "info", "warn", "error"], "info"),
@@ -77,6 +80,7 @@ export interface IndexerConfig {
   maxItemAttempts: number;
   commitIntervalMs: number;
   drainTimeoutMs: number;
+  startupTimeoutMs: number;
   httpHost: string;
   httpPort: number;
   logLevel: "debug" | "info" | "warn" | "error";
@@ -170,6 +174,7 @@ export function loadIndexerConfig(source: Record<string, string | undefined>): R
     maxItemAttempts: raw.INDEXER_MAX_ITEM_ATTEMPTS,
     commitIntervalMs: raw.INDEXER_COMMIT_INTERVAL_MS,
     drainTimeoutMs: raw.INDEXER_DRAIN_TIMEOUT_MS,
+    startupTimeoutMs: raw.INDEXER_STARTUP_TIMEOUT_MS,
     httpHost: raw.INDEXER_HTTP_HOST,
     httpPort: raw.INDEXER_HTTP_PORT,
     logLevel: raw.INDEXER_LOG_LEVEL,

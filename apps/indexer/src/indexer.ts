@@ -1,7 +1,7 @@
 import type { Client } from "@opensearch-project/opensearch";
-import { createProducer, ensureTopics } from "@wikistream/kafka";
+import { createProducer, ensureTopics, untilClusterSettles } from "@wikistream/kafka";
 import type { Logger } from "@wikistream/log";
-import { createBackoff, sleep } from "@wikistream/resilience";
+import { retryUntil } from "@wikistream/resilience";
 import type { Kafka } from "kafkajs";
 import { createBulkClient } from "./bulk-client.ts";
 import type { IndexerConfig } from "./config.ts";
@@ -74,6 +74,12 @@ export function createIndexer(deps: IndexerDeps): Indexer {
   const abort = new AbortController();
 
   const { producer, acks } = createProducer(deps.kafka);
+  const settle = <T>(what: string, step: () => Promise<T>) =>
+    untilClusterSettles(what, step, {
+      deadlineMs: config.startupTimeoutMs,
+      logger: log,
+      signal: abort.signal,
+    });
   const source = createSource({
     kafka: deps.kafka,
     groupId: config.groupId,
@@ -83,6 +89,7 @@ export function createIndexer(deps: IndexerDeps): Indexer {
     maxBytesPerPartition: config.maxBytesPerPartition,
     maxWaitTimeMs: config.fetchMaxWaitMs,
     logger: deps.logger,
+    settle,
   });
   const pipeline = createPipeline({
     bulk: createBulkClient({ client: deps.opensearch, timeoutMs: config.bulkTimeoutMs }),
@@ -146,30 +153,46 @@ export function createIndexer(deps: IndexerDeps): Indexer {
   }
 
   async function installTemplates(): Promise<void> {
-    const backoff = createBackoff({ initialMs: config.retryInitialMs, maxMs: config.retryMaxMs });
-    while (!abort.signal.aborted) {
-      try {
-        await installIndexTemplates(deps.opensearch, {
+    await retryUntil(
+      () =>
+        installIndexTemplates(deps.opensearch, {
           prefix: config.indexPrefix,
           shards: config.indexShards,
           replicas: config.indexReplicas,
           refreshInterval: config.refreshInterval,
-        });
-        templatesInstalled = true;
-        log.info("index templates installed", { prefix: config.indexPrefix });
-        return;
-      } catch (error) {
-        metrics.errors.inc({ code: errorCode(error) });
-        if (!(error as { retryable?: boolean }).retryable) throw error;
-        const delay = backoff.next();
-        log.warn("index templates not installed yet; retrying", {
-          error,
-          hint: explainStartupError(error, config),
-          delayMs: delay,
-        });
-        await sleep(delay, abort.signal).catch(() => {});
-      }
-    }
+        }),
+      {
+        what: "installing the index templates",
+        deadlineMs: config.startupTimeoutMs,
+        signal: abort.signal,
+        backoff: { initialMs: config.retryInitialMs, maxMs: config.retryMaxMs },
+        isRetriable: (error) => {
+          metrics.errors.inc({ code: errorCode(error) });
+          return (error as { retryable?: boolean }).retryable === true;
+        },
+        onRetry: ({ error, delayMs, attempt }) =>
+          log.warn("index templates not installed yet; retrying", {
+            error,
+            hint: explainStartupError(error, config),
+            attempt,
+            delayMs,
+          }),
+      },
+    );
+    templatesInstalled = true;
+    log.info("index templates installed", { prefix: config.indexPrefix });
+  }
+
+  /** Templates, topics, producer: each waits out a settling cluster until INDEXER_STARTUP_TIMEOUT_MS. */
+  async function prepare(): Promise<void> {
+    await installTemplates();
+    await settle("creating the topics", () =>
+      ensureTopics(deps.kafka, [
+        ...config.topics.map(({ topic }) => ({ topic, partitions: config.topicPartitions })),
+        { topic: config.dlqTopic, partitions: config.topicPartitions },
+      ]),
+    );
+    await settle("connecting the producer", () => producer.connect());
   }
 
   function crash(error: Error, restart: boolean): void {
@@ -196,31 +219,31 @@ export function createIndexer(deps: IndexerDeps): Indexer {
         topics: config.topics.map(({ topic }) => topic),
         indexPrefix: config.indexPrefix,
       });
-      await installTemplates();
-      if (abort.signal.aborted) return;
-      await ensureTopics(deps.kafka, [
-        ...config.topics.map(({ topic }) => ({ topic, partitions: config.topicPartitions })),
-        { topic: config.dlqTopic, partitions: config.topicPartitions },
-      ]);
-      await producer.connect();
-      if (abort.signal.aborted) return;
-      consuming = true;
-      await source.start({
-        onRecords: (topic, partition, records, highWatermark) => {
-          if (!stopping) pipeline.accept(topic, partition, records, highWatermark);
-        },
-        onAssignment: (memberAssignment) => {
-          joined = true;
-          assignment = memberAssignment;
-          pipeline.assign(memberAssignment);
-        },
-        onRebalancing: () => {
-          // Still a member of the old generation: flush and commit what is acknowledged now.
-          pipeline.flush();
-          void commitNow();
-        },
-        onCrash: crash,
-      });
+      try {
+        await prepare();
+        if (abort.signal.aborted) return;
+        consuming = true;
+        await source.start({
+          onRecords: (topic, partition, records, highWatermark) => {
+            if (!stopping) pipeline.accept(topic, partition, records, highWatermark);
+          },
+          onAssignment: (memberAssignment) => {
+            joined = true;
+            assignment = memberAssignment;
+            pipeline.assign(memberAssignment);
+          },
+          onRebalancing: () => {
+            // Still a member of the old generation: flush and commit what is acknowledged now.
+            pipeline.flush();
+            void commitNow();
+          },
+          onCrash: crash,
+        });
+      } catch (error) {
+        // A stop() during start-up ends the waiting; that is not a start-up failure.
+        if (abort.signal.aborted) return;
+        throw error;
+      }
       commitTimer = setInterval(() => void commitNow(), config.commitIntervalMs);
       if (state === "starting") state = "running";
     },

@@ -32,6 +32,8 @@ export interface SourceOptions {
   maxBytesPerPartition: number;
   maxWaitTimeMs: number;
   logger: Logger;
+  /** Runs a start-up step, waiting out a settling cluster (see untilClusterSettles). */
+  settle?: <T>(what: string, step: () => Promise<T>) => Promise<T>;
 }
 
 export interface Source {
@@ -156,8 +158,11 @@ export function createSource(options: SourceOptions): Source {
       consumer.on(consumer.events.STOP, () => {
         consuming = false;
       });
-      await consumer.connect();
-      await consumer.subscribe({ topics: [...options.topics], fromBeginning: options.fromBeginning });
+      const settle = options.settle ?? ((_what, step) => step());
+      await settle("connecting the consumer", () => consumer.connect());
+      await settle("subscribing to the topics", () =>
+        consumer.subscribe({ topics: [...options.topics], fromBeginning: options.fromBeginning }),
+      );
       running = true;
       await consumer.run({
         autoCommit: false,

@@ -1,3 +1,5 @@
+import { DeadlineExceededError } from "@wikistream/resilience";
+import kafkajs from "kafkajs";
 import { describe, expect, it } from "vitest";
 import { IndexTemplateError } from "./errors.ts";
 import { explainStartupError } from "./startup-errors.ts";
@@ -11,9 +13,15 @@ const config = {
 
 describe("explainStartupError", () => {
   it("regression: an unreachable Kafka did not name KAFKA_BROKERS or the local stack", () => {
-    const error = Object.assign(new Error("Connection error: connect ECONNREFUSED 127.0.0.1:9092"), {
-      name: "KafkaJSNumberOfRetriesExceeded",
-    });
+    // What kafkajs throws once its retries of a refused connection run out.
+    const refused = new kafkajs.KafkaJSConnectionError(
+      "Connection error: connect ECONNREFUSED 127.0.0.1:9092",
+      {
+        broker: "127.0.0.1:9092",
+        code: "ECONNREFUSED",
+      },
+    );
+    const error = new kafkajs.KafkaJSNumberOfRetriesExceeded(refused, { retryCount: 5, retryTime: 3000 });
     const line = explainStartupError(error, config);
     expect(line).toContain("KAFKA_BROKERS");
     expect(line).toContain("npm run stack:up");
@@ -28,6 +36,26 @@ describe("explainStartupError", () => {
     const line = explainStartupError(refused, config);
     expect(line).toContain("OPENSEARCH_USERNAME");
     expect(line).not.toContain("secret");
+  });
+
+  it("regression: a partition without a leader was reported as 'cannot reach Kafka'", () => {
+    const election = new kafkajs.KafkaJSProtocolError({
+      message: "There is no leader for this topic-partition as we are in the middle of a leadership election",
+      type: "LEADER_NOT_AVAILABLE",
+      code: 5,
+      retriable: true,
+    } as never);
+    const wrapped = new DeadlineExceededError("creating the topics", 60_000, 7, election);
+    const line = explainStartupError(wrapped, config);
+    expect(line).not.toContain("cannot reach Kafka");
+    expect(line).toContain("a partition has no leader (LEADER_NOT_AVAILABLE)");
+    expect(line).toContain("after 7 attempts in 60 s; INDEXER_STARTUP_TIMEOUT_MS");
+  });
+
+  it("says how long it waited for OpenSearch", () => {
+    const unreachable = new IndexTemplateError("component template failed", true, { context: {} });
+    const line = explainStartupError(new DeadlineExceededError("installing", 60_000, 9, unreachable), config);
+    expect(line).toMatch(/OPENSEARCH_URL.*npm run stack:up.*after 9 attempts in 60 s/);
   });
 
   it("names the port already in use", () => {

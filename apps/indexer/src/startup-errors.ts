@@ -1,5 +1,6 @@
+import { explainKafkaStartupError } from "@wikistream/kafka";
 import { displayUrl } from "@wikistream/opensearch";
-import { errorMessage, WikistreamError } from "@wikistream/resilience";
+import { DeadlineExceededError, errorMessage, WikistreamError } from "@wikistream/resilience";
 import type { IndexerConfig } from "./config.ts";
 
 type Settings = Pick<IndexerConfig, "kafkaBrokers" | "opensearchUrl" | "httpHost" | "httpPort">;
@@ -13,14 +14,20 @@ function statusOf(error: unknown): number | undefined {
 
 /** One line that names the setting or address at fault and how to fix it (as ingest's does). */
 export function explainStartupError(error: unknown, config: Settings): string {
+  const kafka = explainKafkaStartupError(error, {
+    brokers: config.kafkaBrokers,
+    timeoutVariable: "INDEXER_STARTUP_TIMEOUT_MS",
+  });
+  if (kafka) return kafka;
+  // Waited out the deadline on OpenSearch: explain the last cause, and say how long we waited.
+  if (error instanceof DeadlineExceededError) {
+    const waited = `still failing after ${error.attempts} attempts in ${Math.round(Number(error.context.deadlineMs) / 1000)} s; INDEXER_STARTUP_TIMEOUT_MS sets how long start-up waits`;
+    return `${explainStartupError(error.cause, config)} (${waited})`;
+  }
   const message = errorMessage(error);
   const code = (error as { code?: string }).code;
   if (code === "EADDRINUSE" || /address already in use|AddrInUse/i.test(message)) {
     return `INDEXER_HTTP_PORT=${config.httpPort}: ${config.httpHost}:${config.httpPort} is already in use; stop what holds it or choose another port`;
-  }
-  const name = (error as { name?: string }).name ?? "";
-  if (name.startsWith("KafkaJS")) {
-    return `cannot reach Kafka at ${config.kafkaBrokers.join(",")} (KAFKA_BROKERS): ${message}. Start the local stack with \`npm run stack:up\` or point KAFKA_BROKERS at a running broker`;
   }
   const opensearch = displayUrl(config.opensearchUrl);
   if (code === "index_template_failed" || code?.startsWith("opensearch_")) {

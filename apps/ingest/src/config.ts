@@ -26,6 +26,8 @@ export const ingestEnvSchema = z.object({
   INGEST_LINGER_MS: env.int(50, { min: 0, max: 60_000 }),
   INGEST_BUFFER_SIZE: env.int(10_000, { min: 1 }),
   INGEST_DRAIN_TIMEOUT_MS: env.int(20_000, { min: 0 }),
+  // A topic just created or a leader moving settles in seconds; a minute covers a broker restart.
+  INGEST_STARTUP_TIMEOUT_MS: env.int(60_000, { min: 0 }),
   INGEST_LOG_LEVEL: env.enumOf(["debug", "info", "warn", "error"], "info"),
 });
 
@@ -48,6 +50,7 @@ export interface IngestConfig {
   lingerMs: number;
   bufferSize: number;
   drainTimeoutMs: number;
+  startupTimeoutMs: number;
   logLevel: "debug" | "info" | "warn" | "error";
 }
 
@@ -114,6 +117,7 @@ export function loadIngestConfig(source: Record<string, string | undefined>): Re
     lingerMs: raw.INGEST_LINGER_MS,
     bufferSize: raw.INGEST_BUFFER_SIZE,
     drainTimeoutMs: raw.INGEST_DRAIN_TIMEOUT_MS,
+    startupTimeoutMs: raw.INGEST_STARTUP_TIMEOUT_MS,
     logLevel: raw.INGEST_LOG_LEVEL,
   });
 }

@@ -1,5 +1,5 @@
 import { type StreamName, topicForStream } from "@wikistream/events";
-import { createProducer, ensureTopics } from "@wikistream/kafka";
+import { createProducer, ensureTopics, untilClusterSettles } from "@wikistream/kafka";
 import type { Logger } from "@wikistream/log";
 import { errorMessage } from "@wikistream/resilience";
 import type { Kafka, Producer } from "kafkajs";
@@ -159,23 +159,44 @@ export function createIngest(deps: IngestDeps) {
     });
   }
 
+  /** Topics, producer, resume point: each waits out a settling cluster until INGEST_STARTUP_TIMEOUT_MS. */
+  async function prepare(streamTopics: string[]) {
+    const settle = { deadlineMs: config.startupTimeoutMs, logger, signal: stopping.signal };
+    await untilClusterSettles(
+      "creating the topics",
+      () =>
+        ensureTopics(kafka, [
+          ...streamTopics.map((topic) => ({ topic, partitions: config.topicPartitions })),
+          { topic: config.dlqTopic, partitions: 1 },
+        ]),
+      settle,
+    );
+    await untilClusterSettles("connecting the producer", () => producer.connect(), settle);
+    return untilClusterSettles(
+      "reading the resume point",
+      () =>
+        recoverResumePoint({
+          kafka,
+          topics: [...streamTopics, config.dlqTopic],
+          // Two batches: a tie of record timestamps can make the resume point one batch older.
+          tailSize: 2 * config.batchSize + 100,
+          logger,
+        }),
+      settle,
+    );
+  }
+
   async function start(): Promise<void> {
     if (state !== "idle") throw new Error(`ingest cannot start from state ${state}`);
     state = "starting";
     startedAt = new Date().toISOString();
     const streamTopics = [...topics.values()];
-    await ensureTopics(kafka, [
-      ...streamTopics.map((topic) => ({ topic, partitions: config.topicPartitions })),
-      { topic: config.dlqTopic, partitions: 1 },
-    ]);
-    await producer.connect();
-    const resume = await recoverResumePoint({
-      kafka,
-      topics: [...streamTopics, config.dlqTopic],
-      // Two batches: a tie of record timestamps can make the resume point one batch older.
-      tailSize: 2 * config.batchSize + 100,
-      logger,
+    const resume = await prepare(streamTopics).catch((error: unknown) => {
+      // A stop() during start-up ends the waiting; that is not a start-up failure.
+      if (stopping.signal.aborted) return undefined;
+      throw error;
     });
+    if (!resume) return;
     const since = resume.lastEventId ? undefined : (resume.since ?? config.since);
     const connectUrl = since ? `${url}?since=${encodeURIComponent(since)}` : url;
     lastEventId = resume.lastEventId;

@@ -1,4 +1,6 @@
+import { describeTopic } from "@wikistream/kafka";
 import type { Logger } from "@wikistream/log";
+import { WikistreamError } from "@wikistream/resilience";
 import type { Kafka } from "kafkajs";
 import { headers } from "./publish/record.ts";
 
@@ -39,10 +41,22 @@ export async function recoverResumePoint(options: {
   const admin = kafka.admin();
   await admin.connect();
   const wanted = new Map<string, { topic: string; partition: number; from: bigint; last: bigint }>();
-  const existing = new Set(await admin.listTopics());
   try {
-    for (const topic of topics.filter((t) => existing.has(t))) {
-      for (const { partition, high, low } of await admin.fetchTopicOffsets(topic)) {
+    const present: string[] = [];
+    // One topic at a time: names the topic whose partition has no leader (see describeTopic).
+    for (const topic of topics) if (await describeTopic(admin, topic)) present.push(topic);
+    for (const topic of present) {
+      const offsets = await admin.fetchTopicOffsets(topic).catch((cause: unknown) => {
+        throw new WikistreamError(
+          "kafka_list_offsets_failed",
+          `reading the offsets of topic ${topic} failed`,
+          {
+            cause,
+            context: { topic },
+          },
+        );
+      });
+      for (const { partition, high, low } of offsets) {
         const last = BigInt(high) - 1n;
         if (last < BigInt(low)) continue;
         const from = last - BigInt(tailSize) + 1n > BigInt(low) ? last - BigInt(tailSize) + 1n : BigInt(low);
@@ -76,8 +90,11 @@ export async function recoverResumePoint(options: {
       const timer = setTimeout(
         () =>
           reject(
-            new Error(
+            new WikistreamError(
+              "kafka_resume_scan_timeout",
               `reading the tails of ${topics.join(", ")} took over ${options.timeoutMs ?? 30_000} ms`,
+              // A partition whose leader moved mid-scan stalls the fetch: a new attempt can succeed.
+              { retryable: true },
             ),
           ),
         options.timeoutMs ?? 30_000,

@@ -1,3 +1,4 @@
+import { explainKafkaStartupError } from "@wikistream/kafka";
 import { errorMessage } from "@wikistream/resilience";
 import type { IngestConfig } from "./config.ts";
 
@@ -11,11 +12,11 @@ export function explainStartupError(
   if (code === "EADDRINUSE" || /address already in use|AddrInUse/i.test(message)) {
     return `INGEST_HTTP_PORT=${config.httpPort}: ${config.httpHost}:${config.httpPort} is already in use; stop what holds it or choose another port`;
   }
-  const name = (error as { name?: string }).name ?? "";
-  if (name.startsWith("KafkaJS") || /ECONNREFUSED|Connection error|broker/i.test(message)) {
-    return `cannot reach Kafka at ${config.kafkaBrokers.join(",")} (KAFKA_BROKERS): ${message}. Start the local stack with \`npm run stack:up\` or point KAFKA_BROKERS at a running broker`;
-  }
-  return message;
+  const kafka = explainKafkaStartupError(error, {
+    brokers: config.kafkaBrokers,
+    timeoutVariable: "INGEST_STARTUP_TIMEOUT_MS",
+  });
+  return kafka ?? message;
 }
 
 /**

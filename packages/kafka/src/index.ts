@@ -5,4 +5,13 @@ export {
   type ProducerOptions,
   producerSettings,
 } from "./client.ts";
-export { ensureTopics, type TopicSpec } from "./topics.ts";
+export {
+  classifyKafkaError,
+  describeKafkaFailure,
+  isRetriableKafkaFailure,
+  type KafkaFailure,
+  PartitionLeaderError,
+} from "./errors.ts";
+export { explainKafkaStartupError } from "./explain.ts";
+export { type SettleOptions, untilClusterSettles } from "./startup.ts";
+export { describeTopic, ensureTopics, type TopicSpec } from "./topics.ts";

@@ -1,10 +1,56 @@
-import type { Kafka } from "kafkajs";
+import { WikistreamError } from "@wikistream/resilience";
+import type { Admin, Kafka, PartitionMetadata } from "kafkajs";
+import { classifyKafkaError, PartitionLeaderError } from "./errors.ts";
 
 export interface TopicSpec {
   topic: string;
   partitions: number;
   replicationFactor?: number;
   configs?: Record<string, string>;
+}
+
+/** Protocol error codes a partition's metadata carries while it has no usable leader. */
+const leaderErrorTypes: Record<number, string> = {
+  3: "UNKNOWN_TOPIC_OR_PARTITION",
+  5: "LEADER_NOT_AVAILABLE",
+  6: "NOT_LEADER_OR_FOLLOWER",
+  9: "REPLICA_NOT_AVAILABLE",
+};
+
+/**
+ * The partitions of one topic, or undefined when it does not exist. Throws an error naming the topic
+ * (and the partition, where the broker says which) when a partition has no leader.
+ *
+ * Topics are asked about one at a time, never with listTopics(): kafkajs rejects a whole metadata
+ * response when any partition in it has no leader, so one leaderless topic anywhere in the cluster
+ * would otherwise stop us, and the error would not say which topic it is.
+ */
+export async function describeTopic(admin: Admin, topic: string): Promise<PartitionMetadata[] | undefined> {
+  let partitions: PartitionMetadata[];
+  try {
+    const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
+    partitions = metadata.topics.find((t) => t.name === topic)?.partitions ?? [];
+  } catch (cause) {
+    const failure = classifyKafkaError(cause);
+    if (failure.kind === "no_leader" && failure.type === "UNKNOWN_TOPIC_OR_PARTITION") return undefined;
+    throw new WikistreamError(
+      "kafka_topic_metadata_failed",
+      `reading the metadata of topic ${topic} failed`,
+      {
+        cause,
+        context: { topic },
+      },
+    );
+  }
+  for (const { partitionId, leader, partitionErrorCode } of partitions) {
+    if (partitionErrorCode === 0 && leader >= 0) continue;
+    throw new PartitionLeaderError(
+      topic,
+      partitionId,
+      leaderErrorTypes[partitionErrorCode] ?? "LEADER_NOT_AVAILABLE",
+    );
+  }
+  return partitions;
 }
 
 /**
@@ -15,8 +61,10 @@ export async function ensureTopics(kafka: Kafka, specs: readonly TopicSpec[]): P
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const existing = new Set(await admin.listTopics());
-    const missing = specs.filter((spec) => !existing.has(spec.topic));
+    const missing: TopicSpec[] = [];
+    for (const spec of specs) {
+      if ((await describeTopic(admin, spec.topic)) === undefined) missing.push(spec);
+    }
     if (missing.length === 0) return [];
     await admin.createTopics({
       waitForLeaders: true,

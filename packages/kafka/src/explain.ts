@@ -1,0 +1,43 @@
+import { DeadlineExceededError } from "@wikistream/resilience";
+import { classifyKafkaError, describeKafkaFailure } from "./errors.ts";
+
+/** True for errors kafkajs raised (by class name) and our own Kafka errors (by code). */
+function isKafkaError(error: unknown): boolean {
+  for (let e = error as { name?: unknown; code?: unknown; cause?: unknown } | undefined; e; ) {
+    if (typeof e.name === "string" && e.name.startsWith("KafkaJS")) return true;
+    if (typeof e.code === "string" && e.code.startsWith("kafka_")) return true;
+    e = typeof e.cause === "object" && e.cause !== null ? e.cause : undefined;
+  }
+  return false;
+}
+
+/**
+ * One start-up line for a Kafka failure, naming what failed and the setting that fixes it, or
+ * undefined when the error is not Kafka's. Chosen by the error's class and protocol type.
+ */
+export function explainKafkaStartupError(
+  error: unknown,
+  settings: { brokers: readonly string[]; timeoutVariable: string },
+): string | undefined {
+  if (!isKafkaError(error)) return undefined;
+  const brokers = settings.brokers.join(",");
+  const failure = classifyKafkaError(error);
+  const waited =
+    error instanceof DeadlineExceededError
+      ? ` (still failing after ${error.attempts} attempts in ${Math.round(Number(error.context.deadlineMs) / 1000)} s; ${settings.timeoutVariable} sets how long start-up waits)`
+      : "";
+  const what = describeKafkaFailure(failure);
+  switch (failure.kind) {
+    case "unreachable":
+      return `cannot reach Kafka at ${brokers} (KAFKA_BROKERS): ${failure.detail}${waited}. Start the local stack with \`npm run stack:up\` or point KAFKA_BROKERS at a running broker`;
+    case "no_leader":
+    case "transient":
+      return `Kafka at ${brokers} answered, but ${what}${waited}. Check the brokers' health and the topic's replicas (kafka-topics.sh --describe)`;
+    case "authentication":
+      return `Kafka at ${brokers} (KAFKA_BROKERS): ${what}. Check the Kafka credentials`;
+    case "authorization":
+      return `Kafka at ${brokers} (KAFKA_BROKERS): ${what}. Grant this client's principal the ACLs it needs`;
+    case "fatal":
+      return `Kafka at ${brokers} (KAFKA_BROKERS) failed: ${what}${waited}`;
+  }
+}
