@@ -1,3 +1,4 @@
+import { recordHeaders } from "@wikistream/events";
 import { describe, expect, it } from "vitest";
 import { loadRealEvents, withChange } from "../test/helpers/recordings.ts";
 import { decodeRecord, streamOfRecord } from "./decode.ts";
@@ -28,7 +29,7 @@ describe("decodeRecord", () => {
   it("decodes every real recorded event, with the stream from the header", () => {
     for (const event of events) {
       const decoded = decodeRecord(
-        record(event.data, { topic: "anything", headers: { "wikistream-stream": event.stream } }),
+        record(event.data, { topic: "anything", headers: { [recordHeaders.stream]: event.stream } }),
         "wikistream.",
       );
       expect(decoded, event.file).toMatchObject({ kind: "event", stream: event.stream });
@@ -92,7 +93,7 @@ describe("decodeRecord", () => {
       reason: "unsupported_stream",
     });
     expect(
-      streamOfRecord({ topic: "t", headers: { "wikistream-stream": "nope" } }, "wikistream."),
+      streamOfRecord({ topic: "t", headers: { [recordHeaders.stream]: "nope" } }, "wikistream."),
     ).toMatchObject({
       ok: false,
       reason: "unknown_stream",

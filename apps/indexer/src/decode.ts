@@ -2,11 +2,12 @@ import {
   isCanary,
   type PageChange,
   type RecentChange,
+  recordHeaders,
   resolveStream,
   validateEvent,
 } from "@wikistream/events";
 import { type IndexedStream, isIndexedStream } from "./indices.ts";
-import { type ConsumedRecord, recordHeaders } from "./record.ts";
+import type { ConsumedRecord } from "./record.ts";
 
 export type IndexedEvent =
   | { stream: "mediawiki.recentchange"; event: RecentChange }

@@ -1,3 +1,4 @@
+import { recordHeaders } from "@wikistream/events";
 import type { Producer, ProducerRecord } from "kafkajs";
 import { CompressionTypes } from "kafkajs";
 import { describe, expect, it } from "vitest";
@@ -30,7 +31,7 @@ describe("deadLetterMessage", () => {
           offset: "41",
           key: new TextEncoder().encode("enwiki:Foo"),
           value,
-          headers: { "wikistream-stream": "mediawiki.recentchange", "wikistream-meta-id": "abc" },
+          headers: { [recordHeaders.stream]: "mediawiki.recentchange", [recordHeaders.metaId]: "abc" },
           timestamp: "1",
         },
         stage: "index",
@@ -43,8 +44,8 @@ describe("deadLetterMessage", () => {
     expect(message.key?.toString()).toBe("enwiki:Foo");
     expect(Buffer.compare(message.value as Buffer, Buffer.from(value))).toBe(0);
     expect(message.headers).toEqual({
-      "wikistream-stream": "mediawiki.recentchange",
-      "wikistream-meta-id": "abc",
+      [recordHeaders.stream]: "mediawiki.recentchange",
+      [recordHeaders.metaId]: "abc",
       "wikistream-dlq-reason": "mapper_parsing_exception",
       "wikistream-dlq-stage": "index",
       "wikistream-dlq-detail": "failed to parse field [performer.registration_dt] of type [date]",

@@ -1,3 +1,4 @@
+import { recordHeaders } from "@wikistream/events";
 import { silentLogger } from "@wikistream/log";
 import { describe, expect, it } from "vitest";
 import { loadRealEvents, type RealEvent, withChange } from "../test/helpers/recordings.ts";
@@ -24,7 +25,7 @@ function records(events: readonly RealEvent[], partition = 0, first = 0): Consum
     offset: String(first + i),
     key: null,
     value: encoder.encode(event.data),
-    headers: { "wikistream-stream": event.stream, "wikistream-meta-id": event.metaId },
+    headers: { [recordHeaders.stream]: event.stream, [recordHeaders.metaId]: event.metaId },
     timestamp: "0",
   }));
 }
@@ -257,7 +258,7 @@ describe("pipeline", () => {
     h.pipeline.accept(TOPIC, 0, records(real.slice(0, 16)), 16n);
     expect(await h.pipeline.drain(2000)).toBe(true);
     expect(h.indexed.size).toBe(15);
-    expect(h.letters.map((l) => [l.reason, l.record.headers["wikistream-meta-id"]])).toEqual([
+    expect(h.letters.map((l) => [l.reason, l.record.headers[recordHeaders.metaId]])).toEqual([
       ["request_rejected", poison],
     ]);
     h.pipeline.close();

@@ -1,3 +1,4 @@
+import { recordHeaders } from "@wikistream/events";
 import type { Logger } from "@wikistream/log";
 import type { BatchLimits } from "./batch.ts";
 import type { BulkClient } from "./bulk-client.ts";
@@ -132,7 +133,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       topic: record.topic,
       partition: record.partition,
       offset: record.offset,
-      id: record.headers["wikistream-meta-id"],
+      id: record.headers[recordHeaders.metaId],
       stage,
       reason,
       detail: detail.slice(0, 500),

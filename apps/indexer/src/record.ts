@@ -11,13 +11,6 @@ export interface ConsumedRecord {
   readonly timestamp: string;
 }
 
-/** Header names of the record contract between ingest and indexer. */
-export const recordHeaders = {
-  stream: "wikistream-stream",
-  metaId: "wikistream-meta-id",
-  sseId: "wikistream-sse-id",
-} as const;
-
 export function partitionKey(topic: string, partition: number): string {
   return `${topic}|${partition}`;
 }

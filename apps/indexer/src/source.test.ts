@@ -1,3 +1,4 @@
+import { recordHeaders } from "@wikistream/events";
 import { silentLogger } from "@wikistream/log";
 import type { Kafka, KafkaMessage } from "kafkajs";
 import { describe, expect, it } from "vitest";
@@ -101,8 +102,8 @@ describe("toConsumedRecord", () => {
       offset: "41",
       size: 0,
       headers: {
-        "wikistream-stream": Buffer.from("mediawiki.recentchange"),
-        "wikistream-sse-id": '[{"topic":"eqiad.mediawiki.recentchange","partition":0,"timestamp":1}]',
+        [recordHeaders.stream]: Buffer.from("mediawiki.recentchange"),
+        [recordHeaders.sseId]: '[{"topic":"eqiad.mediawiki.recentchange","partition":0,"timestamp":1}]',
         repeated: [Buffer.from("first"), Buffer.from("second")],
         absent: undefined,
       },
@@ -115,8 +116,8 @@ describe("toConsumedRecord", () => {
       key: Buffer.from("enwiki:Tōkyō"),
       value: Buffer.from('{"meta":{}}'),
       headers: {
-        "wikistream-stream": "mediawiki.recentchange",
-        "wikistream-sse-id": '[{"topic":"eqiad.mediawiki.recentchange","partition":0,"timestamp":1}]',
+        [recordHeaders.stream]: "mediawiki.recentchange",
+        [recordHeaders.sseId]: '[{"topic":"eqiad.mediawiki.recentchange","partition":0,"timestamp":1}]',
         repeated: "first",
       },
       timestamp: "1690617099000",

@@ -1,4 +1,5 @@
 import type { RecentChange } from "@wikistream/events";
+import { recordHeaders } from "@wikistream/events";
 import { describe, expect, it } from "vitest";
 import { loadRealEvents } from "../test/helpers/recordings.ts";
 import { decodeRecord, type IndexedEvent } from "./decode.ts";
@@ -15,7 +16,7 @@ const decoded: IndexedEvent[] = loadRealEvents().map((event) => {
       offset: "0",
       key: null,
       value: encoder.encode(event.data),
-      headers: { "wikistream-stream": event.stream },
+      headers: { [recordHeaders.stream]: event.stream },
       timestamp: "0",
     },
     "wikistream.",

@@ -1,3 +1,4 @@
+import { recordHeaders } from "@wikistream/events";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultTransforms } from "../src/transform.ts";
 import { metricValue } from "./helpers/in-process-indexer.ts";
@@ -72,8 +73,8 @@ describe("dead-letter topic (real Kafka + real OpenSearch)", () => {
       "wikistream-dlq-stage": "index",
       "wikistream-dlq-status": "400",
       "wikistream-dlq-topic": names.topics.pageChange,
-      "wikistream-meta-id": mappingFailure.metaId,
-      "wikistream-stream": "mediawiki.page_change.v1",
+      [recordHeaders.metaId]: mappingFailure.metaId,
+      [recordHeaders.stream]: "mediawiki.page_change.v1",
     });
     expect(mapping.headers["wikistream-dlq-detail"]).toContain("performer.edit_count");
     expect(mapping.headers["wikistream-dlq-offset"]).toMatch(/^\d+$/);

@@ -3,4 +3,3 @@ export { decodeFrame } from "./decode.ts";
 export { createHttpApp } from "./http/server.ts";
 export { createIngest, type Ingest, type IngestStatus } from "./ingest.ts";
 export { createIngestMetrics, type IngestMetrics } from "./metrics.ts";
-export { headers as recordHeaders, recordKey } from "./publish/record.ts";

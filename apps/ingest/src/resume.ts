@@ -1,8 +1,8 @@
+import { recordHeaders as headers } from "@wikistream/events";
 import { describeTopic } from "@wikistream/kafka";
 import type { Logger } from "@wikistream/log";
 import { WikistreamError } from "@wikistream/resilience";
 import type { Kafka } from "kafkajs";
-import { headers } from "./publish/record.ts";
 
 export interface ResumePoint {
   /** Send as Last-Event-ID; undefined when the topics hold no record of ours. */

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { recordHeaders } from "@wikistream/events";
 import { createKafka } from "@wikistream/kafka";
 import { silentLogger } from "@wikistream/log";
 import {
@@ -10,7 +11,6 @@ import {
 } from "@wikistream/replay";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadIngestConfig } from "../src/config.ts";
-import { recordHeaders } from "../src/index.ts";
 import { createIngest } from "../src/ingest.ts";
 import { createIngestMetrics } from "../src/metrics.ts";
 import { brokers, deleteTopics, readTopics, waitFor } from "./kafka-helpers.ts";

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { recordHeaders } from "@wikistream/events";
 import {
   GARBAGE_NOT_JSON,
   GARBAGE_SCHEMA_VIOLATION,
@@ -7,7 +8,6 @@ import {
   startReplayServer,
 } from "@wikistream/replay";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { recordHeaders } from "../src/index.ts";
 import {
   buildIngest,
   counterValue,
@@ -100,7 +100,7 @@ describe("ingest through upstream faults, against real Kafka", () => {
         expect.arrayContaining([expect.objectContaining({ topic: "eqiad.mediawiki.recentchange" })]),
       );
       expect(letter.headers[recordHeaders.sseId]).toBe(letter.value.sseId);
-      expect(letter.headers["wikistream-frame-id"]).toMatch(/^[0-9a-f]{64}$/);
+      expect(letter.headers[recordHeaders.frameId]).toMatch(/^[0-9a-f]{64}$/);
       expect(letter.value.detail).toEqual(expect.any(String));
     }
     expect(ingest.status().counts.deadLettered).toBe(2);

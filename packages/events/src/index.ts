@@ -1,6 +1,7 @@
 export { type Envelope, envelopeSchema, type Meta, metaSchema } from "./envelope.ts";
 export { type PageChange, pageChangeSchema } from "./page-change.ts";
 export { type RecentChange, recentChangeSchema } from "./recentchange.ts";
+export { type KeyedEvent, recordHeaders, recordKey } from "./record-contract.ts";
 export {
   isStreamName,
   knownStreamNames,

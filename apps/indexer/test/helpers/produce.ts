@@ -1,21 +1,13 @@
+import { type KeyedEvent, recordHeaders, recordKey } from "@wikistream/events";
 import { createProducer } from "@wikistream/kafka";
 import type { Kafka, Producer } from "kafkajs";
 import type { TestNames } from "./names.ts";
 import type { RealEvent } from "./recordings.ts";
 
-// The page key the ingest app uses: events of one page stay in order on one partition.
-function pageKey(event: Record<string, unknown>): string {
-  const meta = event.meta as { id: string; domain?: string };
-  if (typeof event.title === "string") return `${String(event.wiki ?? meta.domain)}:${event.title}`;
-  const page = event.page as { page_id?: number } | undefined;
-  if (typeof event.wiki_id === "string" && typeof page?.page_id === "number")
-    return `${event.wiki_id}:${page.page_id}`;
-  return meta.id;
-}
-
+/** The page key the ingest app uses: events of one page stay in order on one partition. */
 function keyOf(event: RealEvent): string {
   try {
-    return pageKey(JSON.parse(event.data));
+    return recordKey(event.stream, JSON.parse(event.data) as KeyedEvent);
   } catch {
     return event.metaId; // a deliberately broken record
   }
@@ -34,9 +26,9 @@ export async function produceEvents(producer: Producer, names: TestNames, events
         key: keyOf(event),
         value: event.data,
         headers: {
-          "wikistream-stream": event.stream,
-          "wikistream-meta-id": event.metaId,
-          ...(event.sourceId ? { "wikistream-sse-id": event.sourceId } : {}),
+          [recordHeaders.stream]: event.stream,
+          [recordHeaders.metaId]: event.metaId,
+          ...(event.sourceId ? { [recordHeaders.sseId]: event.sourceId } : {}),
         },
       });
       byTopic.set(topicOf(event), messages);

@@ -1,6 +1,6 @@
+import { recordHeaders as headers } from "@wikistream/events";
 import { describe, expect, it } from "vitest";
 import { deadLetterRecord, frameId } from "./dead-letter.ts";
-import { headers } from "./record.ts";
 
 const sseId = '[{"topic":"eqiad.mediawiki.recentchange","partition":0,"offset":42}]';
 

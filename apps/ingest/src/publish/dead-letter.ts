@@ -1,4 +1,5 @@
-import { headers, type OutboundRecord } from "./record.ts";
+import { recordHeaders as headers } from "@wikistream/events";
+import type { OutboundRecord } from "./record.ts";
 
 /** What the dead-letter topic's JSON value holds (see README, "Dead-letter records"). */
 export interface DeadLetter {

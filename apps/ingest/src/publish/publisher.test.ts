@@ -1,8 +1,9 @@
+import { recordHeaders as headers } from "@wikistream/events";
 import { silentLogger } from "@wikistream/log";
 import type { Producer, ProducerBatch } from "kafkajs";
 import { describe, expect, it } from "vitest";
 import { createPublisher } from "./publisher.ts";
-import { headers, type OutboundRecord } from "./record.ts";
+import type { OutboundRecord } from "./record.ts";
 
 /** A kafkajs protocol error as the broker's response produces it, wrapped the way kafkajs' retrier does. */
 function kafkaError(type: string, retriable: boolean): Error {

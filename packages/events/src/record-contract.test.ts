@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { recordKey } from "./record.ts";
+import { recordKey } from "./record-contract.ts";
 
 const meta = { id: "0416300b-980c-45bb-b0a2-c9d7a9e2b7eb", domain: "en.wikipedia.org" };
 
