@@ -1,4 +1,4 @@
-import { ConfigError, env, loadConfig } from "@wikistream/config";
+import { ConfigError, env, invalidSetting, loadConfig } from "@wikistream/config";
 import { resolveStream } from "@wikistream/events";
 import { z } from "zod";
 import { type IndexBucket, type IndexedStream, indexBuckets, isIndexedStream } from "./indices.ts";
@@ -86,9 +86,8 @@ export interface IndexerConfig {
   logLevel: "debug" | "info" | "warn" | "error";
 }
 
-function invalid(variable: string, value: unknown, expected: string): ConfigError {
-  return new ConfigError("indexer", [{ variable, value: String(value), expected }]);
-}
+const invalid = (variable: string, value: unknown, expected: string) =>
+  invalidSetting("indexer", variable, value, expected);
 
 // Index names must be lowercase and must not start with -, _ or +.
 const indexPrefixPattern = /^[a-z0-9][a-z0-9._-]*$/;

@@ -21,8 +21,7 @@ export function explainStartupError(error: unknown, config: Settings): string {
   if (kafka) return kafka;
   // Waited out the deadline on OpenSearch: explain the last cause, and say how long we waited.
   if (error instanceof DeadlineExceededError) {
-    const waited = `still failing after ${error.attempts} attempts in ${Math.round(Number(error.context.deadlineMs) / 1000)} s; INDEXER_STARTUP_TIMEOUT_MS sets how long start-up waits`;
-    return `${explainStartupError(error.cause, config)} (${waited})`;
+    return `${explainStartupError(error.cause, config)} (${error.waited}; INDEXER_STARTUP_TIMEOUT_MS sets how long start-up waits)`;
   }
   const message = errorMessage(error);
   const code = (error as { code?: string }).code;

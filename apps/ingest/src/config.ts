@@ -1,4 +1,4 @@
-import { ConfigError, env, loadConfig } from "@wikistream/config";
+import { env, invalidSetting, loadConfig } from "@wikistream/config";
 import { knownStreamNames, resolveStream, type StreamName, topicForStream } from "@wikistream/events";
 import { z } from "zod";
 
@@ -54,11 +54,8 @@ export interface IngestConfig {
   logLevel: "debug" | "info" | "warn" | "error";
 }
 
-function invalid(variable: string, value: unknown, expected: string): ConfigError {
-  return new ConfigError("ingest", [
-    { variable, value: value === undefined ? undefined : String(value), expected },
-  ]);
-}
+const invalid = (variable: string, value: unknown, expected: string) =>
+  invalidSetting("ingest", variable, value, expected);
 
 function parseSince(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;

@@ -1,2 +1,9 @@
 export { env } from "./env.ts";
-export { ConfigError, type ConfigProblem, describeConfig, loadConfig, redact } from "./load.ts";
+export {
+  ConfigError,
+  type ConfigProblem,
+  describeConfig,
+  invalidSetting,
+  loadConfig,
+  redact,
+} from "./load.ts";

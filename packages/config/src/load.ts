@@ -28,6 +28,13 @@ export class ConfigError extends Error {
   }
 }
 
+/** One bad variable found after parsing (a rule across variables): the same message as loadConfig's. */
+export function invalidSetting(app: string, variable: string, value: unknown, expected: string): ConfigError {
+  return new ConfigError(app, [
+    { variable, value: value === undefined ? undefined : String(value), expected },
+  ]);
+}
+
 /**
  * Parses the environment with an app's schema (keys are variable names). Every problem is reported
  * at once, and the result is frozen so nothing mutates configuration after start.

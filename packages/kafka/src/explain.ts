@@ -24,7 +24,7 @@ export function explainKafkaStartupError(
   const failure = classifyKafkaError(error);
   const waited =
     error instanceof DeadlineExceededError
-      ? ` (still failing after ${error.attempts} attempts in ${Math.round(Number(error.context.deadlineMs) / 1000)} s; ${settings.timeoutVariable} sets how long start-up waits)`
+      ? ` (${error.waited}; ${settings.timeoutVariable} sets how long start-up waits)`
       : "";
   const what = describeKafkaFailure(failure);
   switch (failure.kind) {

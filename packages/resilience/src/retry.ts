@@ -26,6 +26,12 @@ export class DeadlineExceededError extends WikistreamError {
     this.name = "DeadlineExceededError";
     this.attempts = attempts;
   }
+
+  /** "still failing after 3 attempts in 1.5 s", for a start-up line. */
+  get waited(): string {
+    const seconds = Number((Number(this.context.deadlineMs) / 1000).toFixed(1));
+    return `still failing after ${this.attempts} ${this.attempts === 1 ? "attempt" : "attempts"} in ${seconds} s`;
+  }
 }
 
 /**

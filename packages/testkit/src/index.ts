@@ -1,0 +1,3 @@
+export { sampleSum } from "./metrics.ts";
+export { type RunNames, uniqueNames } from "./names.ts";
+export { waitFor } from "./wait.ts";
