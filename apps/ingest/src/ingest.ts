@@ -1,5 +1,5 @@
 import { type StreamName, topicForStream } from "@wikistream/events";
-import { createProducer, ensureTopics, untilClusterSettles } from "@wikistream/kafka";
+import { createProducer, ensureTopics, produceErrorCode, untilClusterSettles } from "@wikistream/kafka";
 import type { Logger } from "@wikistream/log";
 import { errorMessage } from "@wikistream/resilience";
 import type { Kafka, Producer } from "kafkajs";
@@ -7,7 +7,7 @@ import type { IngestConfig } from "./config.ts";
 import { decodeFrame } from "./decode.ts";
 import type { IngestMetrics } from "./metrics.ts";
 import { deadLetterRecord, frameId } from "./publish/dead-letter.ts";
-import { produceErrorCode } from "./publish/produce-errors.ts";
+
 import { createPublisher, type Publisher } from "./publish/publisher.ts";
 import { eventRecord, type OutboundRecord } from "./publish/record.ts";
 import { recoverResumePoint } from "./resume.ts";

@@ -13,5 +13,6 @@ export {
   PartitionLeaderError,
 } from "./errors.ts";
 export { explainKafkaStartupError } from "./explain.ts";
+export { classifyProduceError, type ProduceErrorKind, produceErrorCode } from "./produce-errors.ts";
 export { type SettleOptions, untilClusterSettles } from "./startup.ts";
 export { describeTopic, ensureTopics, type TopicSpec } from "./topics.ts";

@@ -1,8 +1,8 @@
 import { recordHeaders as headerNames } from "@wikistream/events";
+import { classifyProduceError, type ProduceErrorKind, produceErrorCode } from "@wikistream/kafka";
 import type { Logger } from "@wikistream/log";
 import { createBackoff, errorMessage, sleep } from "@wikistream/resilience";
 import { CompressionTypes, type Message, type Producer } from "kafkajs";
-import { classifyProduceError, type ProduceErrorKind, produceErrorCode } from "./produce-errors.ts";
 import type { OutboundRecord } from "./record.ts";
 
 export interface PublisherOptions {
