@@ -1,4 +1,5 @@
 import { multiplyEvents, type RecordedEvent, startReplayServer } from "@wikistream/replay";
+import { waitFor } from "@wikistream/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   duplicateCount,
@@ -9,7 +10,6 @@ import {
   recordMetaId,
   topicRegistry,
 } from "./harness.ts";
-import { waitFor } from "./kafka-helpers.ts";
 import { type IngestProcess, spawnIngest } from "./process-helpers.ts";
 
 const topics = topicRegistry();
@@ -64,12 +64,12 @@ describe("kill -9 of ingest mid-stream, then a restart", () => {
       restarted = spawnIngest("deno", env);
       let size = 0;
       await waitFor(
+        "every event in kafka after the restart",
         () => {
           void topicSize(names.streamTopics).then((n) => (size = n));
           return size >= events.length;
         },
         60_000,
-        "every event in kafka after the restart",
       ).catch((error: unknown) => {
         throw new Error(`${(error as Error).message}\n${restarted?.output().slice(-3000)}`);
       });

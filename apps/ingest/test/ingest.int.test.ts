@@ -9,11 +9,12 @@ import {
   recordingPath,
   startReplayServer,
 } from "@wikistream/replay";
+import { waitFor } from "@wikistream/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadIngestConfig } from "../src/config.ts";
 import { createIngest } from "../src/ingest.ts";
 import { createIngestMetrics } from "../src/metrics.ts";
-import { brokers, deleteTopics, readTopics, waitFor } from "./kafka-helpers.ts";
+import { brokers, deleteTopics, readTopics } from "./kafka-helpers.ts";
 
 const kafka = createKafka({ brokers, clientId: "ingest-test", logger: silentLogger });
 let events: RecordedEvent[] = [];
@@ -64,7 +65,7 @@ describe("ingest against real Kafka and the replayed recordings", () => {
     const expected = new Set(events.map((e) => (e.event as { meta: { id: string } }).meta.id));
     try {
       await ingest.start();
-      await waitFor(() => ingest.status().counts.published >= expected.size, 30_000, "all events published");
+      await waitFor("all events published", () => ingest.status().counts.published >= expected.size, 30_000);
     } finally {
       await ingest.stop();
       await replay.close();
@@ -97,16 +98,16 @@ describe("ingest against real Kafka and the replayed recordings", () => {
       });
     const first = run();
     await first.start();
-    await waitFor(() => first.status().counts.published >= 60, 30_000, "a first part published");
+    await waitFor("a first part published", () => first.status().counts.published >= 60, 30_000);
     await first.stop();
     const second = run();
     try {
       await second.start();
       expect(second.status().lastEventId).toBeDefined();
       await waitFor(
+        "the rest published",
         () => first.status().counts.published + second.status().counts.published >= expected.size,
         30_000,
-        "the rest published",
       );
     } finally {
       await second.stop();

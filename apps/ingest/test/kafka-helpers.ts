@@ -65,14 +65,6 @@ export async function deleteTopics(kafka: Kafka, topics: readonly string[]): Pro
   }
 }
 
-export async function waitFor(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 /** Every record the topics hold right now: reads until the sum of the partitions' sizes arrived. */
 export async function readAll(
   kafka: Kafka,

@@ -2,6 +2,7 @@ import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { multiplyEvents, type RecordedEvent, startReplayServer } from "@wikistream/replay";
+import { waitFor } from "@wikistream/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   buildIngest,
@@ -14,7 +15,6 @@ import {
   testConfig,
   topicRegistry,
 } from "./harness.ts";
-import { waitFor } from "./kafka-helpers.ts";
 
 // Stops the shared local Kafka for OUTAGE_MS (the issue's 30 s) and starts it again, always: other
 // engineers' tests use the same broker.
@@ -71,8 +71,8 @@ describe("Kafka stopped for 30 s and restarted", () => {
     try {
       await main.ingest.start();
       await stopped.start();
-      await waitFor(() => main.ingest.status().counts.published >= 500, 30_000, "publishing to be under way");
-      await waitFor(() => stopped.status().counts.published >= 10, 30_000, "the second ingest to publish");
+      await waitFor("publishing to be under way", () => main.ingest.status().counts.published >= 500, 30_000);
+      await waitFor("the second ingest to publish", () => stopped.status().counts.published >= 10, 30_000);
 
       const down = performance.now();
       await kafkaStack("down");
@@ -97,19 +97,19 @@ describe("Kafka stopped for 30 s and restarted", () => {
       }
       const back = performance.now();
       const before = main.ingest.status().counts.published;
-      await waitFor(() => main.ingest.status().counts.published > before, 60_000, "publishing to resume");
+      await waitFor("publishing to resume", () => main.ingest.status().counts.published > before, 60_000);
       timings.firstAckAfterRestartMs = performance.now() - back;
       await waitFor(
+        "everything published after kafka came back",
         () => main.ingest.status().counts.published >= events.length,
         90_000,
-        "everything published after kafka came back",
       );
       timings.catchUpMs = performance.now() - back;
       await restarted.start();
       await waitFor(
+        "the restarted ingest to publish the rest",
         () => stopped.status().counts.published + restarted.status().counts.published >= enwiki.length,
         30_000,
-        "the restarted ingest to publish the rest",
       );
     } finally {
       await main.ingest.stop();

@@ -1,5 +1,6 @@
 import { startReplayServer } from "@wikistream/replay";
 import { DeadlineExceededError } from "@wikistream/resilience";
+import { waitFor } from "@wikistream/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   createTopicsOnSecondBroker,
@@ -19,7 +20,6 @@ import {
   testConfig,
   topicRegistry,
 } from "./harness.ts";
-import { waitFor } from "./kafka-helpers.ts";
 
 // Regression: ingest exited 1 ("cannot reach Kafka") when its resume scan met a partition without a
 // leader, a routine moment right after topic creation or during a broker restart. The topics here live
@@ -58,14 +58,14 @@ describe("ingest start-up while partitions have no leader", () => {
     try {
       const starting = ingest.start();
       const isRetry = (l: { msg: string }) => l.msg.endsWith(": not ready yet, retrying");
-      await waitFor(() => logs.some(isRetry), 30_000, "a logged start-up retry");
+      await waitFor("a logged start-up retry", () => logs.some(isRetry), 30_000);
       const retry = logs.find(isRetry);
       expect(retry?.cause).toMatch(/^a partition of topic test-.* has no leader \(LEADER_NOT_AVAILABLE\)$/);
       expect(ingest.ready()).toBe(false);
       await startSecondBroker();
       await starting;
       const expected = new Set(events.map(metaIdOf));
-      await waitFor(() => ingest.status().counts.published >= expected.size, 60_000, "every event published");
+      await waitFor("every event published", () => ingest.status().counts.published >= expected.size, 60_000);
       const published = new Set((await readBack(topics.streamTopics)).map(recordMetaId));
       expect([...expected].filter((id) => !published.has(id))).toEqual([]);
     } finally {

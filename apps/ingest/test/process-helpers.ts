@@ -1,7 +1,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
-import { brokers, waitFor } from "./kafka-helpers.ts";
+import { waitFor } from "@wikistream/testkit";
+import { brokers } from "./kafka-helpers.ts";
 
 const appDir = fileURLToPath(new URL("..", import.meta.url));
 
@@ -58,7 +59,7 @@ export function spawnIngest(runtime: RuntimeName, env: Record<string, string>): 
     status: () => status,
     published,
     waitForPublished: (count, timeoutMs) =>
-      waitFor(() => published() >= count, timeoutMs, `ingest on ${runtime} to publish ${count} events`).catch(
+      waitFor(`ingest on ${runtime} to publish ${count} events`, () => published() >= count, timeoutMs).catch(
         (error: unknown) => {
           throw new Error(`${(error as Error).message}\n--- process output ---\n${output.slice(-3000)}`);
         },

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:net";
 import { type RecordedEvent, startReplayServer } from "@wikistream/replay";
+import { waitFor } from "@wikistream/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   buildIngest,
@@ -13,7 +14,6 @@ import {
   testConfig,
   topicRegistry,
 } from "./harness.ts";
-import { waitFor } from "./kafka-helpers.ts";
 
 const topics = topicRegistry();
 let enwiki: RecordedEvent[] = [];
@@ -40,14 +40,14 @@ describe("where ingest starts, against real Kafka", () => {
     try {
       await first.start();
       await waitFor(
+        "the first run to publish everything",
         () => first.status().counts.published === enwiki.length && first.status().counts.deadLettered === 1,
         30_000,
-        "the first run to publish everything",
       );
       await first.stop();
       await second.start();
       // The re-read batch is recognised: its events by meta.id, the bad frame by its frame id.
-      await waitFor(() => second.status().counts.duplicates >= 1, 30_000, "the re-read batch");
+      await waitFor("the re-read batch", () => second.status().counts.duplicates >= 1, 30_000);
       await new Promise((resolve) => setTimeout(resolve, 300));
     } finally {
       await first.stop();
@@ -75,7 +75,7 @@ describe("where ingest starts, against real Kafka", () => {
     const { ingest } = buildIngest(testConfig(`${replay.url}/v2/stream`, names, recentchangeOnly));
     try {
       await ingest.start();
-      await waitFor(() => ingest.status().counts.published === events.length, 30_000, "all three events");
+      await waitFor("all three events", () => ingest.status().counts.published === events.length, 30_000);
     } finally {
       await ingest.stop();
       await replay.close();
@@ -109,13 +109,13 @@ describe("where ingest starts, against real Kafka", () => {
     const second = buildIngest(testConfig(`${codfw.url}/v2/stream`, names, recentchangeOnly)).ingest;
     try {
       await first.start();
-      await waitFor(() => first.status().counts.published === half, 30_000, "the eqiad half");
+      await waitFor("the eqiad half", () => first.status().counts.published === half, 30_000);
       await first.stop();
       await second.start();
       await waitFor(
+        "the events written to codfw during the gap",
         () => second.status().counts.published === enwiki.length - half,
         30_000,
-        "the events written to codfw during the gap",
       );
     } finally {
       await first.stop();
@@ -146,9 +146,9 @@ describe("where ingest starts, against real Kafka", () => {
     try {
       await ingest.start();
       await waitFor(
+        "every other event published and the huge one dead-lettered",
         () => ingest.status().counts.published === 29 && ingest.status().counts.deadLettered === 1,
         30_000,
-        "every other event published and the huge one dead-lettered",
       );
     } finally {
       await ingest.stop();
@@ -175,16 +175,16 @@ describe("where ingest starts, against real Kafka", () => {
       await first.start();
       expect(first.status().startedFrom).toEqual({ lastEventId: undefined, since });
       await waitFor(
+        "events since INGEST_SINCE",
         () => first.status().counts.published === expected.size,
         30_000,
-        "events since INGEST_SINCE",
       );
       await new Promise((resolve) => setTimeout(resolve, 300));
       await first.stop();
       await second.start();
       expect(second.status().startedFrom.lastEventId).toBeDefined();
       expect(second.status().startedFrom.since).toBeUndefined();
-      await waitFor(() => replay.connections >= 2, 10_000, "the second run to connect");
+      await waitFor("the second run to connect", () => replay.connections >= 2, 10_000);
     } finally {
       await first.stop();
       await second.stop();
@@ -203,7 +203,7 @@ describe("where ingest starts, against real Kafka", () => {
     const { ingest } = buildIngest(testConfig(`${replay.url}/v2/stream`, names));
     try {
       await ingest.start();
-      await waitFor(() => ingest.status().counts.published === all.length, 30_000, "every event published");
+      await waitFor("every event published", () => ingest.status().counts.published === all.length, 30_000);
       const { rates } = ingest.status();
       expect(rates.windowSeconds).toBe(60);
       // Under a second since start counts as one second: the rate is the count itself.
@@ -245,7 +245,7 @@ describe("refusals and an unreachable upstream", () => {
     const both = buildIngest(testConfig(`${replay.url}/v2/stream`, names)).ingest;
     try {
       await both.start();
-      await waitFor(() => both.status().counts.published === all.length, 30_000, "every event published");
+      await waitFor("every event published", () => both.status().counts.published === all.length, 30_000);
     } finally {
       await both.stop();
     }
@@ -275,7 +275,7 @@ describe("refusals and an unreachable upstream", () => {
     );
     try {
       await ingest.start();
-      await waitFor(() => logs.filter((l) => l.msg.includes("disconnected")).length >= 4, 10_000, "retries");
+      await waitFor("retries", () => logs.filter((l) => l.msg.includes("disconnected")).length >= 4, 10_000);
       expect(await counterValue(metrics.reconnects, { reason: "unreachable" })).toBeGreaterThanOrEqual(4);
       const told = logs.filter((l) => l.msg.includes("unreachable"));
       expect(told).toHaveLength(1);

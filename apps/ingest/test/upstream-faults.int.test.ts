@@ -7,6 +7,7 @@ import {
   type ReplayServerOptions,
   startReplayServer,
 } from "@wikistream/replay";
+import { waitFor } from "@wikistream/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   buildIngest,
@@ -19,7 +20,6 @@ import {
   testConfig,
   topicRegistry,
 } from "./harness.ts";
-import { waitFor } from "./kafka-helpers.ts";
 
 // Each test replays every real recording through one fault and then reads the stream topics back:
 // every distinct non-canary meta.id must be there, and nothing else.
@@ -48,7 +48,7 @@ async function replayThroughIngest(
   const { ingest, metrics, logs } = buildIngest(testConfig(`${replay.url}/v2/stream`, names, env), options);
   try {
     await ingest.start();
-    await waitFor(() => ingest.status().counts.published >= expected.size, 30_000, "every event published");
+    await waitFor("every event published", () => ingest.status().counts.published >= expected.size, 30_000);
   } finally {
     await ingest.stop();
     await replay.close();
