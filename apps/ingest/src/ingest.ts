@@ -41,7 +41,7 @@ export function createIngest(deps: IngestDeps) {
   const stopping = new AbortController();
   const tally = createTally();
   let publisher: Publisher | undefined;
-  let state: IngestState = "idle";
+  let state: IngestState = "created";
   let connected = false;
   // Connected and not failing: a produce error clears it until the next acknowledgement.
   let kafkaConnected = false;
@@ -187,7 +187,7 @@ export function createIngest(deps: IngestDeps) {
   }
 
   async function start(): Promise<void> {
-    if (state !== "idle") throw new Error(`ingest cannot start from state ${state}`);
+    if (state !== "created") throw new Error(`ingest cannot start from state ${state}`);
     state = "starting";
     startedAt = new Date().toISOString();
     const streamTopics = [...topics.values()];

@@ -1,7 +1,9 @@
 import type { StreamName } from "@wikistream/events";
+import type { LifecycleState } from "@wikistream/http";
 import { createRateWindow } from "./rates.ts";
 
-export type IngestState = "idle" | "starting" | "running" | "stopping" | "stopped" | "failed";
+/** The life cycle both apps report in `/status` (see @wikistream/http). */
+export type IngestState = LifecycleState;
 
 export interface IngestCounts {
   /** Event frames read from the stream. */
