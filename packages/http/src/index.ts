@@ -1,2 +1,2 @@
-export { createOpsApp, type OpsDeps } from "./ops-app.ts";
 export type { LifecycleState } from "./lifecycle.ts";
+export { createOpsApp, type OpsDeps } from "./ops-app.ts";
