@@ -1,5 +1,12 @@
 export { env } from "./env.ts";
 export {
+  type KafkaConnectionSettings,
+  type KafkaSaslSettings,
+  kafkaConnectionEnv,
+  kafkaConnectionFromEnv,
+  kafkaSaslMechanisms,
+} from "./kafka-connection.ts";
+export {
   ConfigError,
   type ConfigProblem,
   describeConfig,
@@ -7,3 +14,12 @@ export {
   loadConfig,
   redact,
 } from "./load.ts";
+export {
+  type OpenSearchAuthSettings,
+  type OpenSearchConnectionSettings,
+  openSearchAuthKinds,
+  openSearchConnectionEnv,
+  openSearchConnectionFromEnv,
+} from "./opensearch-connection.ts";
+export { fileFromEnv, Problems, type RawEnv, type ReadFile, secretFromEnv } from "./secrets.ts";
+export { type TlsSettings, tlsFromEnv } from "./tls.ts";

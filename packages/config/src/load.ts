@@ -9,9 +9,22 @@ export interface ConfigProblem {
 // Values of these variables never appear in messages or logs.
 const secretName = /PASSWORD|SECRET|TOKEN|KEY/i;
 
+/**
+ * Everything between `//` (or the start) and the last `@`: the user-info of anything URL-shaped,
+ * parseable or not (an invalid OPENSEARCH_URL was printed with its password). A password may hold
+ * any character when the URL is invalid anyway, so this over-redacts rather than parse.
+ */
+function withoutUserInfo(value: string): string {
+  const at = value.lastIndexOf("@");
+  if (at < 0) return value;
+  const scheme = value.indexOf("//");
+  const start = scheme >= 0 && scheme < at ? scheme + 2 : 0;
+  return `${value.slice(0, start)}(redacted)${value.slice(at)}`;
+}
+
 export function redact(variable: string, value: string | undefined): string {
   if (value === undefined) return "(unset)";
-  return secretName.test(variable) ? "(redacted)" : JSON.stringify(value);
+  return secretName.test(variable) ? "(redacted)" : JSON.stringify(withoutUserInfo(value));
 }
 
 export class ConfigError extends Error {

@@ -1,0 +1,153 @@
+import { z } from "zod";
+import { env } from "./env.ts";
+import { ConfigError } from "./load.ts";
+import { Problems, type RawEnv, type ReadFile, readTextFile, secretFromEnv } from "./secrets.ts";
+import { type TlsSettings, tlsFilesGiven, tlsFromEnv } from "./tls.ts";
+
+export const openSearchAuthKinds = ["none", "basic", "sigv4"] as const;
+
+/**
+ * The OpenSearch connection variables (besides OPENSEARCH_URL, which each app declares with its
+ * default); spread into an app's schema, then resolve with openSearchConnectionFromEnv.
+ */
+export const openSearchConnectionEnv = {
+  /** Unset: basic when OPENSEARCH_USERNAME (or the URL) carries credentials, none otherwise. */
+  OPENSEARCH_AUTH: z.enum(openSearchAuthKinds, { message: "expected none, basic or sigv4" }).optional(),
+  OPENSEARCH_USERNAME: env.optionalString(),
+  OPENSEARCH_USERNAME_FILE: env.optionalString(),
+  OPENSEARCH_PASSWORD: env.optionalString(),
+  OPENSEARCH_PASSWORD_FILE: env.optionalString(),
+  OPENSEARCH_AWS_REGION: env.optionalString(),
+  OPENSEARCH_AWS_SERVICE: env.enumOf(["es", "aoss"], "es"),
+  OPENSEARCH_SSL_CA_FILE: env.optionalString(),
+  OPENSEARCH_SSL_CERT_FILE: env.optionalString(),
+  OPENSEARCH_SSL_KEY_FILE: env.optionalString(),
+  OPENSEARCH_SSL_KEY_PASSWORD: env.optionalString(),
+  OPENSEARCH_SSL_KEY_PASSWORD_FILE: env.optionalString(),
+  OPENSEARCH_SSL_REJECT_UNAUTHORIZED: env.bool(true),
+  OPENSEARCH_SSL_VERIFY_HOSTNAME: env.bool(true),
+  OPENSEARCH_ALLOW_INSECURE_AUTH: env.bool(false),
+};
+
+export type OpenSearchAuthSettings =
+  | { kind: "basic"; username: string; password: string }
+  /** AWS SigV4 with the standard AWS credential chain: `es` for OpenSearch Service, `aoss` for Serverless. */
+  | { kind: "sigv4"; region: string; service: "es" | "aoss" };
+
+/** What @wikistream/opensearch's createOpenSearch takes besides the URL. */
+export interface OpenSearchConnectionSettings {
+  /** The URL without credentials: those move into `auth`. */
+  url: string;
+  ssl: TlsSettings | undefined;
+  auth: OpenSearchAuthSettings | undefined;
+}
+
+/**
+ * Resolves the parsed OpenSearch variables for `url` (the app's OPENSEARCH_URL): reads certificate and
+ * secret files, takes credentials from the URL or the variables (not both), and refuses credentials
+ * over plain http unless OPENSEARCH_ALLOW_INSECURE_AUTH says it is intended. Throws one ConfigError
+ * listing every problem; secrets never appear in it.
+ */
+export function openSearchConnectionFromEnv(
+  app: string,
+  url: string,
+  raw: RawEnv,
+  read: ReadFile = readTextFile,
+): OpenSearchConnectionSettings {
+  const problems = new Problems();
+  const parsed = new URL(url); // already validated by env.url
+  const https = parsed.protocol === "https:";
+  const fromUrl =
+    parsed.username !== ""
+      ? { username: decodeURIComponent(parsed.username), password: decodeURIComponent(parsed.password) }
+      : undefined;
+  parsed.username = "";
+  parsed.password = "";
+  const ssl = https ? tlsFromEnv(raw, "OPENSEARCH_SSL", problems, read) : undefined;
+  if (!https) {
+    for (const variable of tlsFilesGiven(raw, "OPENSEARCH_SSL")) {
+      problems.add(variable, raw[variable], "is used only with an https:// OPENSEARCH_URL");
+    }
+  }
+  const { kind, auth } = authFromEnv(raw, fromUrl, problems, read);
+  if (kind !== "none" && !https && raw.OPENSEARCH_ALLOW_INSECURE_AUTH !== true) {
+    problems.add(
+      "OPENSEARCH_URL",
+      parsed.toString(),
+      `is http:// but ${kind === "basic" ? "a password" : "SigV4 signing"} is configured: use https://, or set OPENSEARCH_ALLOW_INSECURE_AUTH=true if credentials over plain http are intended`,
+    );
+  }
+  if (problems.list.length > 0) throw new ConfigError(app, [...problems.list]);
+  return { url: parsed.toString().replace(/\/$/, ""), ssl, auth };
+}
+
+function authFromEnv(
+  raw: RawEnv,
+  fromUrl: { username: string; password: string } | undefined,
+  problems: Problems,
+  read: ReadFile,
+): { kind: (typeof openSearchAuthKinds)[number]; auth: OpenSearchAuthSettings | undefined } {
+  const username = secretFromEnv(raw, "OPENSEARCH_USERNAME", problems, read);
+  const password = secretFromEnv(raw, "OPENSEARCH_PASSWORD", problems, read);
+  const given = username !== undefined || password !== undefined;
+  const kind =
+    (raw.OPENSEARCH_AUTH as (typeof openSearchAuthKinds)[number] | undefined) ??
+    (given || fromUrl ? "basic" : "none");
+  if (kind === "none") {
+    if (given)
+      problems.add(
+        "OPENSEARCH_AUTH",
+        "none",
+        "OPENSEARCH_USERNAME/PASSWORD are set: unset them or OPENSEARCH_AUTH",
+      );
+    if (fromUrl)
+      problems.add(
+        "OPENSEARCH_AUTH",
+        "none",
+        "OPENSEARCH_URL carries credentials: remove them or OPENSEARCH_AUTH",
+      );
+    return { kind, auth: undefined };
+  }
+  if (kind === "sigv4") {
+    if (given || fromUrl) {
+      problems.add(
+        "OPENSEARCH_AUTH",
+        "sigv4",
+        "signs with the AWS credential chain: unset OPENSEARCH_USERNAME/PASSWORD and the URL's credentials",
+      );
+    }
+    const region = raw.OPENSEARCH_AWS_REGION;
+    if (typeof region !== "string") {
+      problems.add(
+        "OPENSEARCH_AWS_REGION",
+        undefined,
+        "OPENSEARCH_AUTH=sigv4 needs the domain's AWS region, e.g. us-east-1",
+      );
+      return { kind, auth: undefined };
+    }
+    return { kind, auth: { kind, region, service: raw.OPENSEARCH_AWS_SERVICE === "aoss" ? "aoss" : "es" } };
+  }
+  if (fromUrl && given) {
+    problems.add(
+      "OPENSEARCH_URL",
+      "(credentials in the URL)",
+      "credentials are given twice: keep them in the URL or in OPENSEARCH_USERNAME/PASSWORD, not both",
+    );
+    return { kind, auth: undefined };
+  }
+  const user = fromUrl?.username ?? username;
+  const pass = fromUrl?.password ?? password;
+  if (!user)
+    problems.add(
+      "OPENSEARCH_USERNAME",
+      undefined,
+      "OPENSEARCH_AUTH=basic needs OPENSEARCH_USERNAME or OPENSEARCH_USERNAME_FILE",
+    );
+  if (!pass)
+    problems.add(
+      "OPENSEARCH_PASSWORD",
+      undefined,
+      "OPENSEARCH_AUTH=basic needs OPENSEARCH_PASSWORD or OPENSEARCH_PASSWORD_FILE",
+    );
+  return { kind, auth: user && pass ? { kind, username: user, password: pass } : undefined };
+}
