@@ -1,7 +1,7 @@
 /**
  * The ingest app built from its factory (createIngest) in a process of its own, so that its memory and
- * CPU are measured alone (run.ts holds the replay server and the events). Configured by its one
- * argument (JSON, see ChildOptions); prints progress on stderr and one BENCH_RESULT line.
+ * CPU are measured alone (the runner holds the replay server and the events). Configured by its one
+ * argument (JSON, see ChildOptions); prints progress on stderr and one BENCH_RESULT line (lib/child.ts).
  *
  *   throughput: reads the replay as fast as it comes until `expected` events are accounted for.
  *   held: after `cutAfter` published events, Kafka becomes unreachable for this process (its sockets are
@@ -12,12 +12,16 @@
 import { connect as netConnect, type Socket } from "node:net";
 import { createKafka } from "@wikistream/kafka";
 import { createLogger, silentLogger } from "@wikistream/log";
+import { sleep } from "@wikistream/resilience";
 import { quietKnownWarnings } from "@wikistream/runtime";
+import { waitFor } from "@wikistream/testkit";
 import { type ISocketFactory, Kafka, logLevel } from "kafkajs";
-import { loadIngestConfig } from "../apps/ingest/src/config.ts";
-import { createIngest } from "../apps/ingest/src/ingest.ts";
-import { createIngestMetrics } from "../apps/ingest/src/metrics.ts";
-import { brokers, freePort, processMemory, RESULT_PREFIX, round, sleep, summarize } from "./lib.ts";
+import { createIngest, createIngestMetrics, loadIngestConfig } from "../../apps/ingest/src/index.ts";
+import { freePort } from "../lib/apps.ts";
+import { printResult } from "../lib/child.ts";
+import { processMemory } from "../lib/procfs.ts";
+import { brokers } from "../lib/stack.ts";
+import { round, summarize } from "../lib/stats.ts";
 
 export interface ChildOptions {
   mode: "throughput" | "held";
@@ -112,13 +116,8 @@ const accounted = () => {
 };
 const memory = () => processMemory(process.pid) ?? { rssMb: Number.NaN, peakRssMb: Number.NaN };
 
-async function until(what: string, check: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(20);
-  }
-}
+/** Polls a condition on the ingest's own counters (cheap, in-process: every 20 ms). */
+const until = (what: string, check: () => boolean, timeoutMs: number) => waitFor(what, check, timeoutMs, 20);
 
 const rssBeforeStart = memory().rssMb;
 await ingest.start();
@@ -134,18 +133,15 @@ if (options.mode === "throughput") {
   const counts = ingest.status().counts;
   await ingest.stop();
   const ms = summarize(latencies.map((s) => s * 1000));
-  console.log(
-    RESULT_PREFIX +
-      JSON.stringify({
-        seconds,
-        counts,
-        batches: ms.count,
-        produceMs: { p50: ms.p50, p95: ms.p95, max: ms.max, mean: ms.mean },
-        rssBeforeStartMb: rssBeforeStart,
-        peakRssMb,
-        cpuSeconds: (cpu.user + cpu.system) / 1e6,
-      }),
-  );
+  printResult({
+    seconds,
+    counts,
+    batches: ms.count,
+    produceMs: { p50: ms.p50, p95: ms.p95, max: ms.max, mean: ms.mean },
+    rssBeforeStartMb: rssBeforeStart,
+    peakRssMb,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+  });
 } else {
   if (cuttable === undefined) throw new Error("held mode needs the cuttable client");
   const cutAfter = options.cutAfter ?? 2000;
@@ -192,28 +188,25 @@ if (options.mode === "throughput") {
   const drainSeconds = (performance.now() - restored) / 1000;
   await ingest.stop();
   const counts = ingest.status().counts;
-  console.log(
-    RESULT_PREFIX +
-      JSON.stringify({
-        bufferSize: options.bufferSize,
-        rssBeforeStartMb: rssBeforeStart,
-        rssAtCutMb: atCut.rssMb,
-        receivedAtCut: atCut.received,
-        publishedAtCut: atCut.published,
-        fullAfterSeconds: fullAt,
-        rssAtFullMb: samples[fullIndex]!.rssMb,
-        heldSeconds: last.t - fullAt,
-        holdEndWallMs,
-        heldDepth: last.depth,
-        receivedWhileHeld: last.received - held[0]!.received,
-        receivedBeforeRestore: last.received,
-        rssHeldMinMb: Math.min(...held.map((s) => s.rssMb)),
-        rssHeldMaxMb: Math.max(...held.map((s) => s.rssMb)),
-        rssHeldEndMb: last.rssMb,
-        peakRssMb: memory().peakRssMb,
-        drainSeconds,
-        counts,
-        samples: samples.map((s) => [round(s.t, 2), round(s.rssMb, 1), s.received, s.depth]),
-      }),
-  );
+  printResult({
+    bufferSize: options.bufferSize,
+    rssBeforeStartMb: rssBeforeStart,
+    rssAtCutMb: atCut.rssMb,
+    receivedAtCut: atCut.received,
+    publishedAtCut: atCut.published,
+    fullAfterSeconds: fullAt,
+    rssAtFullMb: samples[fullIndex]!.rssMb,
+    heldSeconds: last.t - fullAt,
+    holdEndWallMs,
+    heldDepth: last.depth,
+    receivedWhileHeld: last.received - held[0]!.received,
+    receivedBeforeRestore: last.received,
+    rssHeldMinMb: Math.min(...held.map((s) => s.rssMb)),
+    rssHeldMaxMb: Math.max(...held.map((s) => s.rssMb)),
+    rssHeldEndMb: last.rssMb,
+    peakRssMb: memory().peakRssMb,
+    drainSeconds,
+    counts,
+    samples: samples.map((s) => [round(s.t, 2), round(s.rssMb, 1), s.received, s.depth]),
+  });
 }

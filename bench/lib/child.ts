@@ -1,0 +1,34 @@
+/**
+ * Benchmark children: a script in bench/children/ run in a process of its own (so that its memory and
+ * CPU are measured alone), configured by one JSON argument, answering with one BENCH_RESULT line.
+ */
+import { spawn } from "node:child_process";
+
+/** The line a child benchmark prints last; the runner parses it. */
+export const RESULT_PREFIX = "BENCH_RESULT ";
+
+/** Prints a child's result line. */
+export function printResult(result: Record<string, unknown>): void {
+  console.log(RESULT_PREFIX + JSON.stringify(result));
+}
+
+/** Runs `script` (a path) with `options` as its argument; SIGKILL after `timeoutMs`. */
+export async function runChild(
+  script: string,
+  options: object,
+  timeoutMs: number,
+): Promise<Record<string, unknown>> {
+  const child = spawn(process.execPath, [script, JSON.stringify(options)], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  let stdout = "";
+  child.stdout?.on("data", (chunk: Buffer) => {
+    stdout += chunk.toString("utf8");
+  });
+  const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+  const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+  clearTimeout(timer);
+  const line = stdout.split("\n").find((l) => l.startsWith(RESULT_PREFIX));
+  if (line === undefined) throw new Error(`${script} exited with ${code} without a result:\n${stdout}`);
+  return JSON.parse(line.slice(RESULT_PREFIX.length)) as Record<string, unknown>;
+}
