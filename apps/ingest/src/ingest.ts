@@ -1,24 +1,23 @@
 import { type StreamName, topicForStream } from "@wikistream/events";
-import { createProducer, ensureTopics, produceErrorCode, untilClusterSettles } from "@wikistream/kafka";
+import { produceErrorCode } from "@wikistream/kafka";
 import type { Logger } from "@wikistream/log";
 import { errorMessage } from "@wikistream/resilience";
-import type { Kafka, Producer } from "kafkajs";
+import type { Kafka } from "kafkajs";
+import { countAck, summariseAck } from "./acked.ts";
 import type { IngestConfig } from "./config.ts";
-import { decodeFrame } from "./decode.ts";
 import type { IngestMetrics } from "./metrics.ts";
-import { deadLetterRecord, frameId } from "./publish/dead-letter.ts";
-
-import { createPublisher, type Publisher } from "./publish/publisher.ts";
-import { eventRecord, type OutboundRecord } from "./publish/record.ts";
-import { recoverResumePoint } from "./resume.ts";
-import { createSeenIds, type SeenIds } from "./seen-ids.ts";
+import { prepareKafka } from "./prepare.ts";
+import { ProducerSlot } from "./publish/producer-slot.ts";
+import { Publisher } from "./publish/publisher.ts";
+import type { OutboundRecord } from "./records/record.ts";
+import type { ResumePoint } from "./resume/recover.ts";
+import { startingPoint } from "./resume/resume-point.ts";
+import { rewindEventId } from "./resume/rewind.ts";
+import { FrameRouter } from "./route/router.ts";
+import { SeenIds } from "./route/seen-ids.ts";
 import { followStream } from "./sse/follow.ts";
-import { rewindEventId } from "./sse/rewind.ts";
 import { explainUnreachable } from "./startup-errors.ts";
-import { createTally, type IngestState, type IngestStatus } from "./status.ts";
-
-/** How much of a too-large record its dead letter keeps: far below any Kafka size limit. */
-const tooLargeRawChars = 16_384;
+import { type IngestState, type IngestStatus, Tally } from "./status.ts";
 
 export type { IngestState, IngestStatus } from "./status.ts";
 
@@ -30,299 +29,231 @@ export interface IngestDeps {
   fetch?: typeof fetch;
 }
 
-/** The ingest pipeline: EventStreams → validate → Kafka, resuming from Kafka's own tail. */
-export function createIngest(deps: IngestDeps) {
-  const { config, kafka, logger, metrics } = deps;
-  const topics = new Map(config.streams.map((s) => [s, topicForStream(config.topicPrefix, s)]));
-  const url = `${config.streamUrl}/${config.streams.join(",")}`;
-  const created = createProducer(kafka);
-  const { acks } = created;
-  let producer = created.producer;
-  const stopping = new AbortController();
-  const tally = createTally();
-  let publisher: Publisher | undefined;
-  let state: IngestState = "created";
-  let connected = false;
-  // Connected and not failing: a produce error clears it until the next acknowledgement.
-  let kafkaConnected = false;
-  let lastEventId: string | undefined;
-  let startedFrom: IngestStatus["startedFrom"] = { lastEventId: undefined, since: undefined };
-  let startedAt: string | undefined;
-  let failure: string | undefined;
-  let done: Promise<void> = Promise.resolve();
-  watch(producer);
-
-  function watch(watched: Producer): void {
-    watched.on(watched.events.CONNECT, () => {
-      if (watched === producer) kafkaConnected = true;
-    });
-    watched.on(watched.events.DISCONNECT, () => {
-      if (watched === producer) kafkaConnected = false;
-    });
-  }
-
-  /**
-   * A new producer (new producer id) after Kafka refused a request as too large: kafkajs then rolls
-   * back the sequence numbers of every partition of that request, including those the broker did
-   * write, and each later send to them fails with OUT_OF_ORDER_SEQUENCE_NUMBER forever.
-   */
-  async function renewProducer(): Promise<Producer> {
-    const fresh = createProducer(kafka).producer;
-    watch(fresh);
-    await fresh.connect();
-    const old = producer;
-    producer = fresh;
-    await old.disconnect().catch((error: unknown) => {
-      logger.warn("the replaced kafka producer did not disconnect cleanly", { error: errorMessage(error) });
-    });
-    return fresh;
-  }
-
-  function onAcked(records: readonly OutboundRecord[], seconds: number): void {
-    kafkaConnected = true;
-    metrics.produceLatency.observe(seconds);
-    const newest = new Map<StreamName, number>();
-    let published = 0;
-    for (const record of records) {
-      if (record.topic === config.dlqTopic) continue;
-      published++;
-      metrics.eventsPublished.inc({ topic: record.topic });
-      if (record.stream && record.eventTimeMs !== undefined) {
-        newest.set(record.stream, Math.max(newest.get(record.stream) ?? 0, record.eventTimeMs));
-      }
-    }
-    tally.published(published);
-    tally.deadLettered(records.length - published);
-    for (const [stream, time] of newest) metrics.secondsBehind.set({ stream }, (Date.now() - time) / 1000);
-    metrics.bufferDepth.set((publisher?.depth ?? records.length) - records.length);
-  }
-
-  function dropped(reason: "canary" | "duplicate"): undefined {
-    tally.dropped(reason);
-    metrics.eventsDropped.inc({ reason });
-    return undefined;
-  }
-
-  /** One frame → a record to publish, or nothing (a canary, or something Kafka already holds). */
-  async function route(
-    frame: { id: string | undefined; data: string },
-    seen: { events: SeenIds; frames: SeenIds },
-  ): Promise<OutboundRecord | undefined> {
-    const decoded = decodeFrame(frame.data, config.streams);
-    metrics.eventsReceived.inc({ stream: decoded.kind === "reject" ? "unknown" : decoded.stream });
-    if (decoded.kind === "canary") return dropped("canary");
-    if (decoded.kind === "event") {
-      const { stream, event } = decoded;
-      // A resume re-reads the last batch, and a rewound timestamp id the last millisecond.
-      if (seen.events.has(event.meta.id)) return dropped("duplicate");
-      seen.events.add(event.meta.id);
-      return eventRecord(topics.get(stream)!, stream, event, frame);
-    }
-    const id = await frameId(frame.id, frame.data);
-    if (seen.frames.has(id)) return dropped("duplicate");
-    seen.frames.add(id);
-    metrics.deadLettered.inc({ reason: decoded.reason });
-    metrics.eventsDropped.inc({ reason: decoded.reason });
-    logger.warn("frame dead-lettered", {
-      reason: decoded.reason,
-      detail: decoded.detail,
-      sseId: frame.id,
-      topic: config.dlqTopic,
-    });
-    return deadLetterRecord(config.dlqTopic, {
-      reason: decoded.reason,
-      detail: decoded.detail,
-      url,
-      sseId: frame.id,
-      raw: frame.data,
-      frameId: id,
-      receivedAt: new Date().toISOString(),
-    });
-  }
-
-  /** The dead letter for a record Kafka refuses as too large; none for a dead letter (it would loop). */
-  async function deadLetterTooLarge(
-    record: OutboundRecord,
-    code: string,
-  ): Promise<OutboundRecord | undefined> {
-    if (record.topic === config.dlqTopic) return undefined;
-    metrics.deadLettered.inc({ reason: "too_large" });
-    metrics.eventsDropped.inc({ reason: "too_large" });
-    return deadLetterRecord(config.dlqTopic, {
-      reason: "too_large",
-      detail: `${code}: ${record.value.length} characters for ${record.topic}; raw holds the first ${tooLargeRawChars}`,
-      url,
-      sseId: record.sseId,
-      raw: record.value.slice(0, tooLargeRawChars),
-      frameId: await frameId(record.sseId, record.value),
-      receivedAt: new Date().toISOString(),
-    });
-  }
-
-  /** Topics, producer, resume point: each waits out a settling cluster until INGEST_STARTUP_TIMEOUT_MS. */
-  async function prepare(streamTopics: string[]) {
-    const settle = { deadlineMs: config.startupTimeoutMs, logger, signal: stopping.signal };
-    await untilClusterSettles(
-      "creating the topics",
-      () =>
-        ensureTopics(kafka, [
-          ...streamTopics.map((topic) => ({ topic, partitions: config.topicPartitions })),
-          { topic: config.dlqTopic, partitions: 1 },
-        ]),
-      settle,
-    );
-    await untilClusterSettles("connecting the producer", () => producer.connect(), settle);
-    return untilClusterSettles(
-      "reading the resume point",
-      () =>
-        recoverResumePoint({
-          kafka,
-          topics: [...streamTopics, config.dlqTopic],
-          // Two batches: a tie of record timestamps can make the resume point one batch older.
-          tailSize: 2 * config.batchSize + 100,
-          logger,
-        }),
-      settle,
-    );
-  }
-
-  async function start(): Promise<void> {
-    if (state !== "created") throw new Error(`ingest cannot start from state ${state}`);
-    state = "starting";
-    startedAt = new Date().toISOString();
-    const streamTopics = [...topics.values()];
-    const resume = await prepare(streamTopics).catch((error: unknown) => {
-      // A stop() during start-up ends the waiting; that is not a start-up failure.
-      if (stopping.signal.aborted) return undefined;
-      throw error;
-    });
-    if (!resume) return;
-    const since = resume.lastEventId ? undefined : (resume.since ?? config.since);
-    const connectUrl = since ? `${url}?since=${encodeURIComponent(since)}` : url;
-    lastEventId = resume.lastEventId;
-    startedFrom = { lastEventId: resume.lastEventId, since };
-    const active = createPublisher({
-      producer,
-      acks,
-      batchSize: config.batchSize,
-      lingerMs: config.lingerMs,
-      bufferSize: config.bufferSize,
-      logger,
-      startId: resume.lastEventId,
-      startSince: since ?? String(Date.now()),
-      onAcked,
-      onSendError: (error) => {
-        kafkaConnected = false;
-        metrics.produceErrors.inc({ code: produceErrorCode(error) });
-      },
-      deadLetterTooLarge,
-      renewProducer,
-    });
-    publisher = active;
-    active.start();
-    const seen = {
-      events: createSeenIds(resume.publishedIds),
-      frames: createSeenIds(resume.deadLetteredFrames, 1000),
-    };
-    state = "running";
-    logger.info("ingest started", { url: connectUrl, topics: streamTopics, resumeFrom: lastEventId, since });
-
-    done = followStream({
-      url: connectUrl,
-      headers: { "user-agent": config.userAgent },
-      stallTimeoutMs: config.stallTimeoutMs,
-      reconnectInitialMs: config.reconnectInitialMs,
-      reconnectMaxMs: config.reconnectMaxMs,
-      signal: stopping.signal,
-      logger,
-      fetch: deps.fetch,
-      resumeId: () => {
-        const held = active.lastHeldSseId;
-        return held === undefined ? undefined : rewindEventId(held);
-      },
-      onConnected: () => {
-        connected = true;
-        metrics.connected.set(1);
-      },
-      onDisconnect: (reason) => {
-        connected = false;
-        metrics.connected.set(0);
-        metrics.reconnects.inc({ reason });
-      },
-      onUnreachable: (error) => logger.error(explainUnreachable(error.message), { url }),
-      onBytes: (bytes) => metrics.bytes.inc(bytes),
-      onEvent: async (frame) => {
-        tally.received();
-        if (frame.id !== undefined) lastEventId = frame.id;
-        const record = await route(frame, seen);
-        // Waits while the buffer is full: this is what stops reading when Kafka is slow or down.
-        if (record) await active.enqueue(record, stopping.signal);
-        metrics.bufferDepth.set(active.depth);
-      },
-    }).catch((error: unknown) => {
-      state = "failed";
-      failure = errorMessage(error);
-      logger.error("ingest stopped on an error it cannot retry", { error: failure, url: connectUrl });
-      throw error;
-    });
-  }
-
+export interface Ingest {
+  start(): Promise<void>;
   /**
    * Stops reading, then publishes what is buffered. With Kafka away past `drainTimeoutMs` it gives
    * up on the rest, which is safe: unacknowledged events are read again by the next start.
    */
-  async function stop(options: { drainTimeoutMs?: number } = {}): Promise<{ unpublished: number }> {
-    if (state === "stopped" || state === "stopping") return { unpublished: 0 };
-    const wasFailed = state === "failed";
-    state = "stopping";
-    stopping.abort(new Error("ingest stopping"));
-    await done.catch(() => {});
+  stop(options?: { drainTimeoutMs?: number }): Promise<{ unpublished: number }>;
+  /** Settles when the stream loop ends: on stop(), or rejected on a fatal upstream error. */
+  readonly done: Promise<void>;
+  ready(): boolean;
+  status(): IngestStatus;
+}
+
+/** The ingest pipeline: EventStreams → validate → Kafka, resuming from Kafka's own tail. */
+export function createIngest(deps: IngestDeps): Ingest {
+  const service = new IngestService(deps);
+  // Bound, so that callers may pass ingest.ready and ingest.status around as plain functions.
+  return {
+    start: () => service.start(),
+    stop: (options) => service.stop(options),
+    get done() {
+      return service.done;
+    },
+    ready: () => service.ready(),
+    status: () => service.status(),
+  };
+}
+
+/** The life cycle (start, stop, ready, status); the work is done by the collaborators it composes. */
+class IngestService {
+  readonly #deps: IngestDeps;
+  readonly #topics: Map<StreamName, string>;
+  readonly #url: string;
+  readonly #slot: ProducerSlot;
+  readonly #stopping = new AbortController();
+  readonly #tally = new Tally();
+  #publisher: Publisher | undefined;
+  #state: IngestState = "created";
+  #streamConnected = false;
+  #lastEventId: string | undefined;
+  #startedFrom: IngestStatus["startedFrom"] = { lastEventId: undefined, since: undefined };
+  #startedAt: string | undefined;
+  #failure: string | undefined;
+  #done: Promise<void> = Promise.resolve();
+
+  constructor(deps: IngestDeps) {
+    const { config } = deps;
+    this.#deps = deps;
+    this.#topics = new Map(config.streams.map((s) => [s, topicForStream(config.topicPrefix, s)]));
+    this.#url = `${config.streamUrl}/${config.streams.join(",")}`;
+    this.#slot = new ProducerSlot(deps.kafka, deps.logger);
+  }
+
+  get done(): Promise<void> {
+    return this.#done;
+  }
+
+  async start(): Promise<void> {
+    if (this.#state !== "created") throw new Error(`ingest cannot start from state ${this.#state}`);
+    this.#state = "starting";
+    this.#startedAt = new Date().toISOString();
+    const { kafka, config, logger } = this.#deps;
+    const streamTopics = [...this.#topics.values()];
+    const signal = this.#stopping.signal;
+    const resume = await prepareKafka({
+      kafka,
+      config,
+      slot: this.#slot,
+      streamTopics,
+      logger,
+      signal,
+    }).catch((error: unknown) => {
+      // A stop() during start-up ends the waiting; that is not a start-up failure.
+      if (signal.aborted) return undefined;
+      throw error;
+    });
+    if (!resume) return;
+    const { lastEventId, since } = startingPoint(resume, config.since);
+    const connectUrl = since ? `${this.#url}?since=${encodeURIComponent(since)}` : this.#url;
+    this.#lastEventId = lastEventId;
+    this.#startedFrom = { lastEventId, since };
+    const router = this.#router(resume);
+    const publisher = this.#startPublisher(lastEventId, since ?? String(Date.now()), router);
+    this.#state = "running";
+    logger.info("ingest started", { url: connectUrl, topics: streamTopics, resumeFrom: lastEventId, since });
+    this.#done = this.#follow(connectUrl, publisher, router).catch((error: unknown) => {
+      this.#state = "failed";
+      this.#failure = errorMessage(error);
+      logger.error("ingest stopped on an error it cannot retry", { error: this.#failure, url: connectUrl });
+      throw error;
+    });
+  }
+
+  async stop(options: { drainTimeoutMs?: number } = {}): Promise<{ unpublished: number }> {
+    if (this.#state === "stopped" || this.#state === "stopping") return { unpublished: 0 };
+    const { config, logger } = this.#deps;
+    const wasFailed = this.#state === "failed";
+    this.#state = "stopping";
+    this.#stopping.abort(new Error("ingest stopping"));
+    await this.#done.catch(() => {});
     const drainTimeoutMs = options.drainTimeoutMs ?? config.drainTimeoutMs;
-    const { unpublished } = (await publisher?.stop({ drainTimeoutMs })) ?? { unpublished: 0 };
+    const { unpublished } = (await this.#publisher?.stop({ drainTimeoutMs })) ?? { unpublished: 0 };
+    const lastAckedEventId = this.#publisher?.lastAckedSseId;
     if (unpublished > 0) {
       logger.error("kafka did not take the buffered records before the drain deadline", {
         unpublished,
         drainTimeoutMs,
-        resumeFrom: publisher?.lastAckedSseId,
+        resumeFrom: lastAckedEventId,
       });
     }
-    await producer.disconnect().catch((error: unknown) => {
-      logger.warn("kafka producer did not disconnect cleanly", { error: errorMessage(error) });
-    });
-    connected = false;
-    state = wasFailed ? "failed" : "stopped";
-    logger.info("ingest stopped", { lastAckedEventId: publisher?.lastAckedSseId, ...tally.counts() });
+    await this.#slot.disconnect();
+    this.#streamConnected = false;
+    this.#state = wasFailed ? "failed" : "stopped";
+    logger.info("ingest stopped", { lastAckedEventId, ...this.#tally.counts() });
     return { unpublished };
   }
 
-  return {
-    start,
-    stop,
-    /** Settles when the stream loop ends: on stop(), or rejected on a fatal upstream error. */
-    get done(): Promise<void> {
-      return done;
-    },
-    ready(): boolean {
-      return state === "running" && connected && kafkaConnected;
-    },
-    status(): IngestStatus {
-      return {
-        state,
-        streams: config.streams,
-        url,
-        startedFrom,
-        lastEventId,
-        lastAckedEventId: publisher?.lastAckedSseId,
-        connected,
-        kafkaConnected,
-        bufferDepth: publisher?.depth ?? 0,
-        counts: tally.counts(),
-        rates: tally.rates(),
-        startedAt,
-        error: failure,
-      };
-    },
-  };
-}
+  ready(): boolean {
+    return this.#state === "running" && this.#streamConnected && this.#slot.healthy;
+  }
 
-export type Ingest = ReturnType<typeof createIngest>;
+  status(): IngestStatus {
+    return {
+      state: this.#state,
+      streams: this.#deps.config.streams,
+      url: this.#url,
+      startedFrom: this.#startedFrom,
+      lastEventId: this.#lastEventId,
+      lastAckedEventId: this.#publisher?.lastAckedSseId,
+      connected: this.#streamConnected,
+      kafkaConnected: this.#slot.healthy,
+      bufferDepth: this.#publisher?.depth ?? 0,
+      counts: this.#tally.counts(),
+      rates: this.#tally.rates(),
+      startedAt: this.#startedAt,
+      error: this.#failure,
+    };
+  }
+
+  #router(resume: ResumePoint): FrameRouter {
+    const { config, metrics, logger } = this.#deps;
+    return new FrameRouter({
+      streams: config.streams,
+      topics: this.#topics,
+      dlqTopic: config.dlqTopic,
+      url: this.#url,
+      seen: {
+        events: new SeenIds(resume.publishedIds),
+        frames: new SeenIds(resume.deadLetteredFrames, 1000),
+      },
+      metrics,
+      tally: this.#tally,
+      logger,
+    });
+  }
+
+  #startPublisher(startId: string | undefined, startSince: string, router: FrameRouter): Publisher {
+    const { config, metrics, logger } = this.#deps;
+    const slot = this.#slot;
+    const publisher = new Publisher({
+      producer: slot.producer,
+      acks: slot.acks,
+      batchSize: config.batchSize,
+      lingerMs: config.lingerMs,
+      bufferSize: config.bufferSize,
+      logger,
+      startId,
+      startSince,
+      onAcked: (records, seconds) => this.#acked(records, seconds),
+      onSendError: (error) => {
+        slot.failed();
+        metrics.produceErrors.inc({ code: produceErrorCode(error) });
+      },
+      deadLetterTooLarge: (record, code) => router.deadLetterTooLarge(record, code),
+      renewProducer: () => slot.renew(),
+    });
+    this.#publisher = publisher;
+    publisher.start();
+    return publisher;
+  }
+
+  #acked(records: readonly OutboundRecord[], seconds: number): void {
+    const { config, metrics } = this.#deps;
+    this.#slot.acknowledged();
+    metrics.produceLatency.observe(seconds);
+    countAck({ metrics, tally: this.#tally }, summariseAck(records, config.dlqTopic), Date.now());
+    metrics.bufferDepth.set((this.#publisher?.depth ?? records.length) - records.length);
+  }
+
+  /** Reads the stream until stopped, each event routed and handed to the publisher. */
+  #follow(url: string, publisher: Publisher, router: FrameRouter): Promise<void> {
+    const { config, metrics, logger } = this.#deps;
+    const signal = this.#stopping.signal;
+    return followStream({
+      url,
+      headers: { "user-agent": config.userAgent },
+      stallTimeoutMs: config.stallTimeoutMs,
+      reconnectInitialMs: config.reconnectInitialMs,
+      reconnectMaxMs: config.reconnectMaxMs,
+      signal,
+      logger,
+      fetch: this.#deps.fetch,
+      resumeId: () => {
+        const held = publisher.lastHeldSseId;
+        return held === undefined ? undefined : rewindEventId(held);
+      },
+      onConnected: () => {
+        this.#streamConnected = true;
+        metrics.connected.set(1);
+      },
+      onDisconnect: (reason) => {
+        this.#streamConnected = false;
+        metrics.connected.set(0);
+        metrics.reconnects.inc({ reason });
+      },
+      onUnreachable: (error) => logger.error(explainUnreachable(error.message), { url: this.#url }),
+      onBytes: (bytes) => metrics.bytes.inc(bytes),
+      onEvent: async (frame) => {
+        this.#tally.received();
+        if (frame.id !== undefined) this.#lastEventId = frame.id;
+        const record = await router.route(frame);
+        // Waits while the buffer is full: this is what stops reading when Kafka is slow or down.
+        if (record) await publisher.enqueue(record, signal);
+        metrics.bufferDepth.set(publisher.depth);
+      },
+    });
+  }
+}

@@ -39,8 +39,8 @@ export interface IngestStatus {
 }
 
 /** The counters and rates behind `/status`, kept apart from the pipeline's control flow. */
-export function createTally() {
-  const counts: IngestCounts = {
+export class Tally {
+  readonly #counts: IngestCounts = {
     received: 0,
     published: 0,
     deadLettered: 0,
@@ -48,34 +48,38 @@ export function createTally() {
     duplicates: 0,
     dropped: 0,
   };
-  const receivedRate = createRateWindow();
-  const publishedRate = createRateWindow();
-  return {
-    received(): void {
-      counts.received++;
-      receivedRate.add();
-    },
-    published(n: number): void {
-      counts.published += n;
-      publishedRate.add(n);
-    },
-    deadLettered(n: number): void {
-      counts.deadLettered += n;
-    },
-    dropped(reason: "canary" | "duplicate"): void {
-      counts.dropped++;
-      if (reason === "canary") counts.canaries++;
-      else counts.duplicates++;
-    },
-    counts(): IngestCounts {
-      return { ...counts };
-    },
-    rates(): IngestStatus["rates"] {
-      return {
-        windowSeconds: receivedRate.windowSeconds,
-        receivedPerSecond: receivedRate.perSecond(),
-        publishedPerSecond: publishedRate.perSecond(),
-      };
-    },
-  };
+  readonly #receivedRate = createRateWindow();
+  readonly #publishedRate = createRateWindow();
+
+  received(): void {
+    this.#counts.received++;
+    this.#receivedRate.add();
+  }
+
+  published(n: number): void {
+    this.#counts.published += n;
+    this.#publishedRate.add(n);
+  }
+
+  deadLettered(n: number): void {
+    this.#counts.deadLettered += n;
+  }
+
+  dropped(reason: "canary" | "duplicate"): void {
+    this.#counts.dropped++;
+    if (reason === "canary") this.#counts.canaries++;
+    else this.#counts.duplicates++;
+  }
+
+  counts(): IngestCounts {
+    return { ...this.#counts };
+  }
+
+  rates(): IngestStatus["rates"] {
+    return {
+      windowSeconds: this.#receivedRate.windowSeconds,
+      receivedPerSecond: this.#receivedRate.perSecond(),
+      publishedPerSecond: this.#publishedRate.perSecond(),
+    };
+  }
 }

@@ -2,8 +2,8 @@ import { recordHeaders as headers } from "@wikistream/events";
 import { silentLogger } from "@wikistream/log";
 import type { Producer, ProducerBatch } from "kafkajs";
 import { describe, expect, it } from "vitest";
-import { createPublisher } from "./publisher.ts";
-import type { OutboundRecord } from "./record.ts";
+import type { OutboundRecord } from "../records/record.ts";
+import { Publisher } from "./publisher.ts";
 
 /** A kafkajs protocol error as the broker's response produces it, wrapped the way kafkajs' retrier does. */
 function kafkaError(type: string, retriable: boolean): Error {
@@ -36,10 +36,10 @@ function fakeProducer(send: (batch: ProducerBatch) => Promise<unknown>) {
 
 const options = { acks: -1 as const, batchSize: 2, lingerMs: 0, bufferSize: 3, logger: silentLogger };
 
-describe("createPublisher", () => {
+describe("Publisher", () => {
   it("gives each batch the resume point from before it: since for the first, then the last acked id", async () => {
     const { producer, sent } = fakeProducer(async () => []);
-    const publisher = createPublisher({ ...options, producer });
+    const publisher = new Publisher({ ...options, producer });
     for (const n of [1, 2, 3]) await publisher.enqueue(record(n));
     publisher.start();
     await publisher.stop();
@@ -56,7 +56,7 @@ describe("createPublisher", () => {
       if (failures-- > 0) throw new Error("broker down");
       return [];
     });
-    const publisher = createPublisher({ ...options, producer, retryInitialMs: 1, retryMaxMs: 2 });
+    const publisher = new Publisher({ ...options, producer, retryInitialMs: 1, retryMaxMs: 2 });
     publisher.start();
     await publisher.enqueue(record(1));
     await publisher.stop();
@@ -66,7 +66,7 @@ describe("createPublisher", () => {
 
   it("stops reading when the buffer is full, and a waiting enqueue leaves when its signal aborts", async () => {
     const { producer } = fakeProducer(() => new Promise(() => {}));
-    const publisher = createPublisher({ ...options, producer });
+    const publisher = new Publisher({ ...options, producer });
     publisher.start();
     for (const n of [1, 2, 3]) await publisher.enqueue(record(n));
     const reading = new AbortController();
@@ -83,7 +83,7 @@ describe("createPublisher", () => {
 
   it("gives up at the drain deadline while Kafka does not answer, and reports what stayed unpublished", async () => {
     const { producer } = fakeProducer(() => new Promise(() => {}));
-    const publisher = createPublisher({ ...options, producer });
+    const publisher = new Publisher({ ...options, producer });
     publisher.start();
     for (const n of [1, 2, 3]) await publisher.enqueue(record(n));
     const started = performance.now();
@@ -99,7 +99,7 @@ describe("createPublisher", () => {
       return [];
     });
     const errors: string[] = [];
-    const publisher = createPublisher({
+    const publisher = new Publisher({
       ...options,
       producer,
       batchSize: 4,
@@ -131,7 +131,7 @@ describe("createPublisher", () => {
       return [];
     });
     const tooLarge: string[] = [];
-    const publisher = createPublisher({
+    const publisher = new Publisher({
       ...options,
       producer,
       batchSize: 3,
@@ -160,7 +160,7 @@ describe("createPublisher", () => {
       return [];
     });
     const kinds: string[] = [];
-    const publisher = createPublisher({
+    const publisher = new Publisher({
       ...options,
       producer,
       retryMaxMs: 1,

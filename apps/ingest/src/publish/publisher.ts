@@ -1,9 +1,10 @@
-import { recordHeaders as headerNames } from "@wikistream/events";
 import { classifyProduceError, type ProduceErrorKind, produceErrorCode } from "@wikistream/kafka";
 import type { Logger } from "@wikistream/log";
-import { createBackoff, errorMessage, sleep } from "@wikistream/resilience";
-import { CompressionTypes, type Message, type Producer } from "kafkajs";
-import type { OutboundRecord } from "./record.ts";
+import { type Backoff, createBackoff, errorMessage, sleep } from "@wikistream/resilience";
+import type { Producer } from "kafkajs";
+import type { OutboundRecord } from "../records/record.ts";
+import { planAfterFailure, producerBatch, resendLater, resumeHeadersFor } from "./batch.ts";
+import { unlessAborted, Waiters } from "./waiting.ts";
 
 export interface PublisherOptions {
   producer: Producer;
@@ -34,6 +35,9 @@ export interface PublisherOptions {
   renewProducer?: () => Promise<Producer>;
 }
 
+/** What a failed attempt is logged with. */
+type FailureContext = { error: string; code: string; records: number; topics: string[]; attempt: number };
+
 /**
  * Batches records into Kafka, one batch in flight at a time, and retries a failed batch until Kafka
  * takes it. Sequential batches are what make resuming safe: a record in Kafka proves every earlier
@@ -41,114 +45,160 @@ export interface PublisherOptions {
  * A batch Kafka refuses as too large is split in halves, sent in order and one at a time; every part
  * keeps the original batch's resume headers (the id from before it is also from before each part).
  */
-export function createPublisher(options: PublisherOptions) {
-  const buffer: OutboundRecord[] = [];
-  let producer = options.producer;
-  let lastAckedSseId = options.startId;
-  let wakeLoop: (() => void) | undefined;
-  let spaceWaiters: (() => void)[] = [];
-  let drainedWaiters: (() => void)[] = [];
+export class Publisher {
+  readonly #options: PublisherOptions;
+  readonly #buffer: OutboundRecord[] = [];
+  readonly #backoff: Backoff;
+  readonly #retryMaxMs: number;
+  #producer: Producer;
+  #lastAckedSseId: string | undefined;
+  #loop: Promise<void> | undefined;
+  readonly #wakeLoop = new Waiters();
+  readonly #space = new Waiters();
+  readonly #drained = new Waiters();
   // stopping: no more records will come, so publish what is held without lingering.
+  readonly #stopping = new AbortController();
   // givingUp: the drain deadline passed while Kafka was away; stop retrying and leave.
-  const stopping = new AbortController();
-  const givingUp = new AbortController();
-  const retryMaxMs = options.retryMaxMs ?? 5_000;
-  const backoff = createBackoff({ initialMs: options.retryInitialMs ?? 200, maxMs: retryMaxMs });
-  let loop: Promise<void> | undefined;
+  readonly #givingUp = new AbortController();
 
-  const notify = (waiters: (() => void)[]) => {
-    for (const resolve of waiters) resolve();
-  };
-
-  function resumeHeadersFor(batch: readonly OutboundRecord[]): Record<string, string> {
-    return lastAckedSseId
-      ? { [headerNames.resumeId]: lastAckedSseId }
-      : { [headerNames.resumeSince]: oldestEventTime(batch, options.startSince) };
+  constructor(options: PublisherOptions) {
+    this.#options = options;
+    this.#producer = options.producer;
+    this.#lastAckedSseId = options.startId;
+    this.#retryMaxMs = options.retryMaxMs ?? 5_000;
+    this.#backoff = createBackoff({ initialMs: options.retryInitialMs ?? 200, maxMs: this.#retryMaxMs });
   }
 
-  function sendBatch(
-    batch: readonly OutboundRecord[],
-    resumeHeaders: Record<string, string>,
-  ): Promise<unknown> {
-    const byTopic = new Map<string, Message[]>();
-    for (const record of batch) {
-      const messages = byTopic.get(record.topic) ?? [];
-      messages.push({
-        key: record.key,
-        value: record.value,
-        headers: { ...record.headers, ...resumeHeaders },
-      });
-      byTopic.set(record.topic, messages);
+  start(): void {
+    this.#loop ??= this.#run();
+  }
+
+  /**
+   * Adds a record; waits while the buffer is full (backpressure on the stream reader). Rejects with
+   * the signal's reason if it aborts while waiting: the record was never held, so the next start
+   * reads it again from upstream.
+   */
+  async enqueue(record: OutboundRecord, signal?: AbortSignal): Promise<void> {
+    while (this.#buffer.length >= this.#options.bufferSize) {
+      signal?.throwIfAborted();
+      await this.#space.wait(signal);
     }
-    return producer.sendBatch({
-      acks: options.acks,
-      compression: CompressionTypes.GZIP,
-      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-    });
+    this.#buffer.push(record);
+    this.#wakeLoop.wakeAll();
+  }
+
+  /** Resolves once every record enqueued so far is acknowledged by Kafka. */
+  flush(): Promise<void> {
+    if (this.#buffer.length === 0) return Promise.resolve();
+    return this.#drained.wait();
+  }
+
+  /**
+   * Publishes what is buffered, then ends the loop. With a deadline, gives up once it passes (Kafka
+   * down) and reports how many records stayed unpublished: they were never acknowledged, so the next
+   * start resumes before them and nothing is lost.
+   */
+  async stop(options: { drainTimeoutMs?: number } = {}): Promise<{ unpublished: number }> {
+    this.#stopping.abort();
+    this.#wakeLoop.wakeAll();
+    const { drainTimeoutMs } = options;
+    const timer =
+      drainTimeoutMs === undefined
+        ? undefined
+        : setTimeout(() => this.#givingUp.abort(new Error("drain deadline passed")), drainTimeoutMs);
+    try {
+      await this.#loop;
+    } finally {
+      clearTimeout(timer);
+    }
+    this.#space.wakeAll();
+    return { unpublished: this.#buffer.length };
+  }
+
+  get depth(): number {
+    return this.#buffer.length;
+  }
+
+  /** The newest SSE id whose event and all before it are in Kafka. */
+  get lastAckedSseId(): string | undefined {
+    return this.#lastAckedSseId;
+  }
+
+  /** The newest SSE id held, acked or buffered: where a reconnect of this process resumes. */
+  get lastHeldSseId(): string | undefined {
+    return this.#buffer.findLast((record) => record.sseId !== undefined)?.sseId ?? this.#lastAckedSseId;
+  }
+
+  async #run(): Promise<void> {
+    const { batchSize, lingerMs } = this.#options;
+    while (true) {
+      if (this.#buffer.length === 0) {
+        this.#drained.wakeAll();
+        if (this.#stopping.signal.aborted) return;
+        await this.#wakeLoop.wait();
+        continue;
+      }
+      // Linger briefly for a fuller batch unless one is already full or we are draining.
+      if (this.#buffer.length < batchSize && lingerMs > 0 && !this.#stopping.signal.aborted) {
+        await sleep(lingerMs, this.#stopping.signal).catch(() => {});
+      }
+      const batch = this.#buffer.slice(0, batchSize);
+      const headers = resumeHeadersFor(batch, this.#lastAckedSseId, this.#options.startSince);
+      if (!(await this.#publishUntilAcked(batch, headers))) return;
+      this.#buffer.splice(0, batch.length);
+      const newest = batch.findLast((record) => record.sseId !== undefined);
+      if (newest) this.#lastAckedSseId = newest.sseId;
+      this.#space.wakeAll();
+    }
   }
 
   /**
    * True once Kafka acknowledged the batch (or its parts, or took a too-large record's dead letter
    * instead); false if the drain deadline passed first.
    */
-  async function publishUntilAcked(
+  async #publishUntilAcked(
     batch: readonly OutboundRecord[],
-    resumeHeaders: Record<string, string>,
+    headers: Record<string, string>,
   ): Promise<boolean> {
-    for (let attempt = 1; !givingUp.signal.aborted; attempt++) {
+    const giveUp = this.#givingUp.signal;
+    for (let attempt = 1; !giveUp.aborted; attempt++) {
       const started = performance.now();
       try {
+        const request = producerBatch(batch, headers, this.#options.acks);
         // kafkajs retries inside sendBatch for several seconds; the deadline must not wait for that.
-        await unlessAborted(sendBatch(batch, resumeHeaders), givingUp.signal);
-        backoff.reset();
-        options.onAcked?.(batch, (performance.now() - started) / 1000);
+        await unlessAborted(this.#producer.sendBatch(request), giveUp);
+        this.#backoff.reset();
+        this.#options.onAcked?.(batch, (performance.now() - started) / 1000);
         return true;
       } catch (error) {
-        if (givingUp.signal.aborted) break;
+        if (giveUp.aborted) break;
         const kind = classifyProduceError(error);
-        options.onSendError?.(error, batch, kind);
-        const context = {
-          error: errorMessage(error),
-          code: produceErrorCode(error),
-          records: batch.length,
-          topics: [...new Set(batch.map((r) => r.topic))],
-          attempt,
-        };
-        if (kind === "too_large" && (await renewed(context))) {
-          return publishTooLarge(batch, resumeHeaders, context);
+        this.#options.onSendError?.(error, batch, kind);
+        const context = failureContext(error, batch, attempt);
+        const plan = planAfterFailure(kind);
+        if (plan.kind === "shrink" && (await this.#renewed(context))) {
+          return this.#publishSmaller(batch, headers, context);
         }
-        const delay = kind === "non_retriable" ? retryMaxMs : backoff.next();
-        if (kind === "non_retriable") {
-          options.logger.error(
-            "kafka refused the batch with a non-retriable error; fix the cause, retrying",
-            {
-              ...context,
-              delayMs: delay,
-            },
-          );
-        } else {
-          options.logger.warn("kafka produce failed; keeping the batch and retrying", {
-            ...context,
-            delayMs: delay,
-          });
-        }
+        const resend = plan.kind === "resend" ? plan : resendLater;
+        const delayMs = resend.delay === "ceiling" ? this.#retryMaxMs : this.#backoff.next();
+        this.#options.logger[resend.level](resend.message, { ...context, delayMs });
         // No producer.connect() here: sendBatch reconnects the cluster itself once the broker is back
         // (checked against a real broker stopped for 30 s), and the producer id must stay the same so
         // that Kafka drops a retried batch whose first attempt did land.
-        await sleep(delay, givingUp.signal).catch(() => {});
+        await sleep(delayMs, giveUp).catch(() => {});
       }
     }
     return false;
   }
 
   /** False if a new producer could not be had (Kafka away): the caller backs off and tries again. */
-  async function renewed(context: object): Promise<boolean> {
-    if (options.renewProducer === undefined) return true;
+  async #renewed(context: FailureContext): Promise<boolean> {
+    if (this.#options.renewProducer === undefined) return true;
     try {
-      producer = await options.renewProducer();
+      this.#producer = await this.#options.renewProducer();
       return true;
     } catch (error) {
-      options.logger.warn("could not renew the kafka producer; retrying", {
+      this.#options.logger.warn("could not renew the kafka producer; retrying", {
         ...context,
         renewError: errorMessage(error),
       });
@@ -157,21 +207,22 @@ export function createPublisher(options: PublisherOptions) {
   }
 
   /** Splits a too-large batch in halves, in order; a single record goes to the dead-letter topic. */
-  async function publishTooLarge(
+  async #publishSmaller(
     batch: readonly OutboundRecord[],
-    resumeHeaders: Record<string, string>,
-    context: { code: string },
+    headers: Record<string, string>,
+    context: FailureContext,
   ): Promise<boolean> {
+    const { logger } = this.#options;
     if (batch.length > 1) {
       const half = Math.ceil(batch.length / 2);
-      options.logger.warn("kafka refused the batch as too large; splitting it in halves", context);
+      logger.warn("kafka refused the batch as too large; splitting it in halves", context);
       return (
-        (await publishUntilAcked(batch.slice(0, half), resumeHeaders)) &&
-        publishUntilAcked(batch.slice(half), resumeHeaders)
+        (await this.#publishUntilAcked(batch.slice(0, half), headers)) &&
+        this.#publishUntilAcked(batch.slice(half), headers)
       );
     }
     const [record] = batch as [OutboundRecord];
-    const letter = await options.deadLetterTooLarge?.(record, context.code);
+    const letter = await this.#options.deadLetterTooLarge?.(record, context.code);
     const where = {
       ...context,
       topic: record.topic,
@@ -180,124 +231,20 @@ export function createPublisher(options: PublisherOptions) {
       bytes: record.value.length,
     };
     if (letter === undefined) {
-      options.logger.error("kafka refused a single record as too large; dropped", where);
+      logger.error("kafka refused a single record as too large; dropped", where);
       return true;
     }
-    options.logger.error("kafka refused a single record as too large; dead-lettered", where);
-    return publishUntilAcked([letter], resumeHeaders);
+    logger.error("kafka refused a single record as too large; dead-lettered", where);
+    return this.#publishUntilAcked([letter], headers);
   }
+}
 
-  async function run(): Promise<void> {
-    while (true) {
-      if (buffer.length === 0) {
-        notify(drainedWaiters);
-        drainedWaiters = [];
-        if (stopping.signal.aborted) return;
-        await new Promise<void>((resolve) => {
-          wakeLoop = resolve;
-        });
-        wakeLoop = undefined;
-        continue;
-      }
-      // Linger briefly for a fuller batch unless one is already full or we are draining.
-      if (buffer.length < options.batchSize && options.lingerMs > 0 && !stopping.signal.aborted) {
-        await sleep(options.lingerMs, stopping.signal).catch(() => {});
-      }
-      const batch = buffer.slice(0, options.batchSize);
-      if (!(await publishUntilAcked(batch, resumeHeadersFor(batch)))) return;
-      buffer.splice(0, batch.length);
-      const newest = batch.findLast((record) => record.sseId !== undefined);
-      if (newest) lastAckedSseId = newest.sseId;
-      notify(spaceWaiters);
-      spaceWaiters = [];
-    }
-  }
-
-  function waitForSpace(signal: AbortSignal | undefined): Promise<void> {
-    return new Promise<void>((resolve) => {
-      const done = () => {
-        signal?.removeEventListener("abort", done);
-        resolve();
-      };
-      spaceWaiters.push(done);
-      signal?.addEventListener("abort", done, { once: true });
-    });
-  }
-
+function failureContext(error: unknown, batch: readonly OutboundRecord[], attempt: number): FailureContext {
   return {
-    start(): void {
-      loop ??= run();
-    },
-    /**
-     * Adds a record; waits while the buffer is full (backpressure on the stream reader). Rejects with
-     * the signal's reason if it aborts while waiting: the record was never held, so the next start
-     * reads it again from upstream.
-     */
-    async enqueue(record: OutboundRecord, signal?: AbortSignal): Promise<void> {
-      while (buffer.length >= options.bufferSize) {
-        signal?.throwIfAborted();
-        await waitForSpace(signal);
-      }
-      buffer.push(record);
-      wakeLoop?.();
-    },
-    /** Resolves once every record enqueued so far is acknowledged by Kafka. */
-    flush(): Promise<void> {
-      if (buffer.length === 0) return Promise.resolve();
-      return new Promise((resolve) => drainedWaiters.push(resolve));
-    },
-    /**
-     * Publishes what is buffered, then ends the loop. With a deadline, gives up once it passes (Kafka
-     * down) and reports how many records stayed unpublished: they were never acknowledged, so the next
-     * start resumes before them and nothing is lost.
-     */
-    async stop(stopOptions: { drainTimeoutMs?: number } = {}): Promise<{ unpublished: number }> {
-      stopping.abort();
-      wakeLoop?.();
-      const timer =
-        stopOptions.drainTimeoutMs === undefined
-          ? undefined
-          : setTimeout(() => givingUp.abort(new Error("drain deadline passed")), stopOptions.drainTimeoutMs);
-      try {
-        await loop;
-      } finally {
-        clearTimeout(timer);
-      }
-      notify(spaceWaiters);
-      spaceWaiters = [];
-      return { unpublished: buffer.length };
-    },
-    get depth(): number {
-      return buffer.length;
-    },
-    /** The newest SSE id whose event and all before it are in Kafka. */
-    get lastAckedSseId(): string | undefined {
-      return lastAckedSseId;
-    },
-    /** The newest SSE id held, acked or buffered: where a reconnect of this process resumes. */
-    get lastHeldSseId(): string | undefined {
-      return buffer.findLast((record) => record.sseId !== undefined)?.sseId ?? lastAckedSseId;
-    },
+    error: errorMessage(error),
+    code: produceErrorCode(error),
+    records: batch.length,
+    topics: [...new Set(batch.map((r) => r.topic))],
+    attempt,
   };
-}
-
-export type Publisher = ReturnType<typeof createPublisher>;
-
-/** Settles like `promise`, or rejects as soon as `signal` aborts; a late failure is then ignored. */
-function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  promise.catch(() => {});
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
-  });
-}
-
-function oldestEventTime(batch: readonly OutboundRecord[], fallback: string | undefined): string {
-  const times = batch.map((r) => r.eventTimeMs).filter((t): t is number => t !== undefined);
-  // One second of slack: meta.dt of neighbouring events is not strictly ordered.
-  if (times.length > 0) return String(Math.min(...times) - 1000);
-  // Only dead letters so far: restart from where this run started, never from "now".
-  return fallback ?? String(Date.now());
 }

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { createSeenIds } from "./seen-ids.ts";
+import { SeenIds } from "./seen-ids.ts";
 
-describe("createSeenIds", () => {
+describe("SeenIds", () => {
   it("knows the ids from Kafka's tail and the recent ones, forgetting the oldest recent first", () => {
-    const seen = createSeenIds(new Set(["tail"]), 2);
+    const seen = new SeenIds(new Set(["tail"]), 2);
     for (const id of ["a", "b", "c"]) seen.add(id);
     expect(["tail", "a", "b", "c"].map((id) => seen.has(id))).toEqual([true, false, true, true]);
   });

@@ -1,0 +1,80 @@
+import { createProducer } from "@wikistream/kafka";
+import type { Logger } from "@wikistream/log";
+import { errorMessage } from "@wikistream/resilience";
+import type { Kafka, Producer } from "kafkajs";
+
+/**
+ * The producer ingest currently sends with, and whether Kafka is reachable through it. Renewed (a
+ * new producer id) after Kafka refused a request as too large: kafkajs then rolls back the sequence
+ * numbers of every partition of that request, including those the broker did write, and each later
+ * send to them fails with OUT_OF_ORDER_SEQUENCE_NUMBER forever.
+ */
+export class ProducerSlot {
+  readonly acks: -1 | 0 | 1;
+  readonly #kafka: Kafka;
+  readonly #logger: Logger;
+  #producer: Producer;
+  // Connected and not failing: a produce error clears it until the next acknowledgement.
+  #healthy = false;
+
+  constructor(kafka: Kafka, logger: Logger) {
+    const created = createProducer(kafka);
+    this.acks = created.acks;
+    this.#kafka = kafka;
+    this.#logger = logger;
+    this.#producer = created.producer;
+    this.#watch(this.#producer);
+  }
+
+  get producer(): Producer {
+    return this.#producer;
+  }
+
+  /** Connected, and the last send (if any since) was acknowledged. */
+  get healthy(): boolean {
+    return this.#healthy;
+  }
+
+  acknowledged(): void {
+    this.#healthy = true;
+  }
+
+  failed(): void {
+    this.#healthy = false;
+  }
+
+  connect(): Promise<void> {
+    return this.#producer.connect();
+  }
+
+  /** Connects a new producer, makes it the current one, then lets the old one go. */
+  async renew(): Promise<Producer> {
+    const fresh = createProducer(this.#kafka).producer;
+    this.#watch(fresh);
+    await fresh.connect();
+    const old = this.#producer;
+    this.#producer = fresh;
+    await old.disconnect().catch((error: unknown) => {
+      this.#logger.warn("the replaced kafka producer did not disconnect cleanly", {
+        error: errorMessage(error),
+      });
+    });
+    return fresh;
+  }
+
+  async disconnect(): Promise<void> {
+    await this.#producer.disconnect().catch((error: unknown) => {
+      this.#logger.warn("kafka producer did not disconnect cleanly", { error: errorMessage(error) });
+    });
+  }
+
+  /** Only the current producer's connection counts: a replaced one disconnecting is expected. */
+  #watch(watched: Producer): void {
+    watched.on(watched.events.CONNECT, () => {
+      if (watched === this.#producer) this.#healthy = true;
+    });
+    watched.on(watched.events.DISCONNECT, () => {
+      if (watched === this.#producer) this.#healthy = false;
+    });
+  }
+}
