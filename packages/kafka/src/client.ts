@@ -1,5 +1,6 @@
 import type { Logger } from "@wikistream/log";
 import { Kafka, type KafkaConfig, logLevel, Partitioners, type Producer, type ProducerConfig } from "kafkajs";
+import { type KafkaSecurityOptions, kafkaSecurityConfig } from "./security.ts";
 
 export interface KafkaClientOptions {
   brokers: readonly string[];
@@ -9,6 +10,8 @@ export interface KafkaClientOptions {
   connectionTimeoutMs?: number;
   /** kafkajs' own retries of a request before it surfaces the error to us. */
   retries?: number;
+  /** TLS and SASL, as @wikistream/config's kafkaConnectionFromEnv resolves them; plaintext when unset. */
+  security?: KafkaSecurityOptions;
 }
 
 const levelName: Record<number, "error" | "warn" | "info" | "debug"> = {
@@ -33,6 +36,7 @@ export function createKafka(options: KafkaClientOptions): Kafka {
   const config: KafkaConfig = {
     clientId: options.clientId,
     brokers: [...options.brokers],
+    ...kafkaSecurityConfig(options.security),
     connectionTimeout: options.connectionTimeoutMs ?? 3000,
     retry: { retries: options.retries ?? 5, initialRetryTime: 300, maxRetryTime: 10_000 },
     logLevel: logLevel.WARN,

@@ -50,6 +50,25 @@ const transientNames = new Set([
   "KafkaJSTimeout",
 ]);
 
+/**
+ * Socket error codes of a TLS handshake that failed on trust or identity: a wrong or missing CA, a
+ * certificate for another host, plaintext on one side. Waiting does not fix them, so they are not
+ * "unreachable" (which start-up retries until its deadline) but an authentication failure.
+ */
+export const tlsFailureCodes = new Set([
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "CERT_HAS_EXPIRED",
+  "CERT_NOT_YET_VALID",
+  "CERT_UNTRUSTED",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+  "ERR_SSL_WRONG_VERSION_NUMBER",
+  "ERR_SSL_PACKET_LENGTH_TOO_LONG",
+]);
+
 interface ErrorShape {
   name?: unknown;
   message?: unknown;
@@ -94,6 +113,7 @@ export function classifyKafkaError(error: unknown): KafkaFailure {
   const type = text(root.type);
   const detail = text(root.message) ?? String(error);
   const socketCode = text(root.code);
+  if (socketCode !== undefined && tlsFailureCodes.has(socketCode)) return { kind: "authentication", detail };
   if (unreachableNames.has(name) || socketCode === "ECONNREFUSED" || socketCode === "ENOTFOUND") {
     return { kind: "unreachable", detail, broker: text(root.broker) };
   }

@@ -1,5 +1,7 @@
 import { DeadlineExceededError } from "@wikistream/resilience";
 import { classifyKafkaError, describeKafkaFailure } from "./errors.ts";
+import type { KafkaSecurityOptions } from "./security.ts";
+import { kafkaAuthenticationFix } from "./security-explain.ts";
 
 /** True for errors kafkajs raised (by class name) and our own Kafka errors (by code). */
 function isKafkaError(error: unknown): boolean {
@@ -17,7 +19,7 @@ function isKafkaError(error: unknown): boolean {
  */
 export function explainKafkaStartupError(
   error: unknown,
-  settings: { brokers: readonly string[]; timeoutVariable: string },
+  settings: { brokers: readonly string[]; timeoutVariable: string; security?: KafkaSecurityOptions },
 ): string | undefined {
   if (!isKafkaError(error)) return undefined;
   const brokers = settings.brokers.join(",");
@@ -34,7 +36,7 @@ export function explainKafkaStartupError(
     case "transient":
       return `Kafka at ${brokers} answered, but ${what}${waited}. Check the brokers' health and the topic's replicas (kafka-topics.sh --describe)`;
     case "authentication":
-      return `Kafka at ${brokers} (KAFKA_BROKERS): ${what}. Check the Kafka credentials`;
+      return `Kafka at ${brokers} (KAFKA_BROKERS): ${what}. ${kafkaAuthenticationFix(error, settings.security)}`;
     case "authorization":
       return `Kafka at ${brokers} (KAFKA_BROKERS): ${what}. Grant this client's principal the ACLs it needs`;
     case "fatal":

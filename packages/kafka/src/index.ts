@@ -14,5 +14,22 @@ export {
 } from "./errors.ts";
 export { explainKafkaStartupError } from "./explain.ts";
 export { classifyProduceError, type ProduceErrorKind, produceErrorCode } from "./produce-errors.ts";
+export {
+  inspectTopicReplication,
+  type ReplicationFacts,
+  type ReplicationWarning,
+  readReplicationFacts,
+  replicationWarnings,
+  type TopicReplication,
+} from "./replication.ts";
+export {
+  describeKafkaSecurity,
+  type KafkaSaslOptions,
+  type KafkaSecurityOptions,
+  type KafkaTlsOptions,
+  kafkaSecurityConfig,
+  type MskTokenSource,
+} from "./security.ts";
+export { kafkaAuthenticationFix } from "./security-explain.ts";
 export { type SettleOptions, untilClusterSettles } from "./startup.ts";
-export { describeTopic, ensureTopics, type TopicSpec } from "./topics.ts";
+export { describeTopic, ensureTopics, type TopicSpec, topicConfigEntries } from "./topics.ts";

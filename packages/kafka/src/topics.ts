@@ -5,8 +5,18 @@ import { classifyKafkaError, PartitionLeaderError } from "./errors.ts";
 export interface TopicSpec {
   topic: string;
   partitions: number;
+  /** Unset: the broker's default.replication.factor (a hard-coded 1 made every topic a single point of failure). */
   replicationFactor?: number;
+  /** Unset: the broker's default min.insync.replicas. */
+  minInsyncReplicas?: number;
   configs?: Record<string, string>;
+}
+
+/** The configs a new topic is created with: the spec's own, plus min.insync.replicas when set. */
+export function topicConfigEntries(spec: TopicSpec): { name: string; value: string }[] {
+  const configs = { ...spec.configs };
+  if (spec.minInsyncReplicas !== undefined) configs["min.insync.replicas"] = String(spec.minInsyncReplicas);
+  return Object.entries(configs).map(([name, value]) => ({ name, value }));
 }
 
 /** Protocol error codes a partition's metadata carries while it has no usable leader. */
@@ -71,8 +81,9 @@ export async function ensureTopics(kafka: Kafka, specs: readonly TopicSpec[]): P
       topics: missing.map((spec) => ({
         topic: spec.topic,
         numPartitions: spec.partitions,
-        replicationFactor: spec.replicationFactor ?? 1,
-        configEntries: Object.entries(spec.configs ?? {}).map(([name, value]) => ({ name, value })),
+        // kafkajs sends -1 (the broker's default) when this is undefined.
+        replicationFactor: spec.replicationFactor,
+        configEntries: topicConfigEntries(spec),
       })),
     });
     return missing.map((spec) => spec.topic);
