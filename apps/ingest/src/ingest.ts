@@ -9,14 +9,12 @@ import type { IngestMetrics } from "./metrics.ts";
 import { prepareKafka } from "./prepare.ts";
 import { ProducerSlot } from "./publish/producer-slot.ts";
 import { Publisher } from "./publish/publisher.ts";
+import { readStream } from "./read-stream.ts";
 import type { OutboundRecord } from "./records/record.ts";
 import type { ResumePoint } from "./resume/recover.ts";
 import { startingPoint } from "./resume/resume-point.ts";
-import { rewindEventId } from "./resume/rewind.ts";
 import { FrameRouter } from "./route/router.ts";
 import { SeenIds } from "./route/seen-ids.ts";
-import { followStream } from "./sse/follow.ts";
-import { explainUnreachable } from "./startup-errors.ts";
 import { type IngestState, type IngestStatus, Tally } from "./status.ts";
 
 export type { IngestState, IngestStatus } from "./status.ts";
@@ -114,7 +112,7 @@ class IngestService {
     const publisher = this.#startPublisher(lastEventId, since ?? String(Date.now()), router);
     this.#state = "running";
     logger.info("ingest started", { url: connectUrl, topics: streamTopics, resumeFrom: lastEventId, since });
-    this.#done = this.#follow(connectUrl, publisher, router).catch((error: unknown) => {
+    this.#done = this.#read(connectUrl, router, publisher).catch((error: unknown) => {
       this.#state = "failed";
       this.#failure = errorMessage(error);
       logger.error("ingest stopped on an error it cannot retry", { error: this.#failure, url: connectUrl });
@@ -218,41 +216,24 @@ class IngestService {
     metrics.bufferDepth.set((this.#publisher?.depth ?? records.length) - records.length);
   }
 
-  /** Reads the stream until stopped, each event routed and handed to the publisher. */
-  #follow(url: string, publisher: Publisher, router: FrameRouter): Promise<void> {
-    const { config, metrics, logger } = this.#deps;
-    const signal = this.#stopping.signal;
-    return followStream({
-      url,
-      headers: { "user-agent": config.userAgent },
-      stallTimeoutMs: config.stallTimeoutMs,
-      reconnectInitialMs: config.reconnectInitialMs,
-      reconnectMaxMs: config.reconnectMaxMs,
-      signal,
+  #read(connectUrl: string, router: FrameRouter, publisher: Publisher): Promise<void> {
+    const { config, metrics, logger, fetch } = this.#deps;
+    return readStream({
+      connectUrl,
+      streamUrl: this.#url,
+      config,
+      metrics,
       logger,
-      fetch: this.#deps.fetch,
-      resumeId: () => {
-        const held = publisher.lastHeldSseId;
-        return held === undefined ? undefined : rewindEventId(held);
-      },
-      onConnected: () => {
-        this.#streamConnected = true;
-        metrics.connected.set(1);
-      },
-      onDisconnect: (reason) => {
-        this.#streamConnected = false;
-        metrics.connected.set(0);
-        metrics.reconnects.inc({ reason });
-      },
-      onUnreachable: (error) => logger.error(explainUnreachable(error.message), { url: this.#url }),
-      onBytes: (bytes) => metrics.bytes.inc(bytes),
-      onEvent: async (frame) => {
+      fetch,
+      signal: this.#stopping.signal,
+      router,
+      publisher,
+      onFrame: (sseId) => {
         this.#tally.received();
-        if (frame.id !== undefined) this.#lastEventId = frame.id;
-        const record = await router.route(frame);
-        // Waits while the buffer is full: this is what stops reading when Kafka is slow or down.
-        if (record) await publisher.enqueue(record, signal);
-        metrics.bufferDepth.set(publisher.depth);
+        if (sseId !== undefined) this.#lastEventId = sseId;
+      },
+      onConnection: (connected) => {
+        this.#streamConnected = connected;
       },
     });
   }
