@@ -47,9 +47,9 @@ export function allPanels(dashboard: Dashboard): DashboardPanel[] {
   return dashboard.panels.flatMap((panel) => [panel, ...(panel.panels ?? [])]);
 }
 
-/** Panels that show data (rows only group them). */
+/** Panels that query the datasource (rows only group them; the alert list reads Grafana's alerting API). */
 export function dataPanels(dashboard: Dashboard): DashboardPanel[] {
-  return allPanels(dashboard).filter((panel) => panel.type !== "row");
+  return allPanels(dashboard).filter((panel) => panel.type !== "row" && panel.type !== "alertlist");
 }
 
 /** What Grafana puts in for its built-in variables when a query runs, close enough for evaluation. */
