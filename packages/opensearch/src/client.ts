@@ -1,10 +1,84 @@
-import { Client } from "@opensearch-project/opensearch";
+import type { ConnectionOptions } from "node:tls";
+import { Client, type ClientOptions } from "@opensearch-project/opensearch";
+import { AwsSigv4Signer } from "@opensearch-project/opensearch/aws";
+
+/** TLS for https nodes; without `ca` the system's trusted CAs apply. */
+export interface OpenSearchTlsOptions {
+  ca?: string;
+  cert?: string;
+  key?: string;
+  passphrase?: string;
+  /** false accepts any certificate: testing only. */
+  rejectUnauthorized: boolean;
+  /** false checks the chain but not that the certificate names the host. */
+  verifyHostname: boolean;
+}
+
+/** AWS credentials as the AWS SDK's providers return them; injected in tests. */
+export interface AwsCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+  expiration?: Date;
+}
+
+export type OpenSearchAuth =
+  | { kind: "basic"; username: string; password: string }
+  /**
+   * AWS SigV4 through the client's own signer: `es` for Amazon OpenSearch Service, `aoss` for
+   * Serverless. Without getCredentials the signer loads the AWS SDK's default credential chain.
+   */
+  | { kind: "sigv4"; region: string; service: "es" | "aoss"; getCredentials?: () => Promise<AwsCredentials> };
 
 export interface OpenSearchOptions {
-  url: string;
+  /** One node, or several (the client spreads requests and skips dead ones). Credentials belong in `auth`. */
+  url: string | readonly string[];
+  ssl?: OpenSearchTlsOptions | undefined;
+  auth?: OpenSearchAuth | undefined;
+  /** @deprecated use `auth: { kind: "basic", ... }`; kept while the apps move over. */
   username?: string | undefined;
+  /** @deprecated use `auth`. */
   password?: string | undefined;
   requestTimeoutMs?: number;
+}
+
+export function openSearchTlsConfig(tls: OpenSearchTlsOptions): ConnectionOptions {
+  const config: ConnectionOptions = { rejectUnauthorized: tls.rejectUnauthorized };
+  if (tls.ca !== undefined) config.ca = tls.ca;
+  if (tls.cert !== undefined) config.cert = tls.cert;
+  if (tls.key !== undefined) config.key = tls.key;
+  if (tls.passphrase !== undefined) config.passphrase = tls.passphrase;
+  if (!tls.verifyHostname) config.checkServerIdentity = () => undefined;
+  return config;
+}
+
+function authOf(options: OpenSearchOptions): OpenSearchAuth | undefined {
+  if (options.auth) return options.auth;
+  return options.username && options.password
+    ? { kind: "basic", username: options.username, password: options.password }
+    : undefined;
+}
+
+/** The client options, apart so a test can read them without a connection. */
+export function openSearchClientOptions(options: OpenSearchOptions): ClientOptions {
+  const auth = authOf(options);
+  const config: ClientOptions = {
+    node: typeof options.url === "string" ? options.url : [...options.url],
+    maxRetries: 0,
+    requestTimeout: options.requestTimeoutMs ?? 30_000,
+    compression: undefined,
+  };
+  if (options.ssl) config.ssl = openSearchTlsConfig(options.ssl);
+  if (auth?.kind === "basic") config.auth = { username: auth.username, password: auth.password };
+  if (auth?.kind === "sigv4") {
+    const signer = AwsSigv4Signer({
+      region: auth.region,
+      service: auth.service,
+      ...(auth.getCredentials ? { getCredentials: auth.getCredentials } : {}),
+    });
+    Object.assign(config, signer);
+  }
+  return config;
 }
 
 /**
@@ -13,17 +87,7 @@ export interface OpenSearchOptions {
  * hidden retry layer would resend whole bulk bodies.
  */
 export function createOpenSearch(options: OpenSearchOptions): Client {
-  const auth =
-    options.username && options.password
-      ? { username: options.username, password: options.password }
-      : undefined;
-  return new Client({
-    node: options.url,
-    auth,
-    maxRetries: 0,
-    requestTimeout: options.requestTimeoutMs ?? 30_000,
-    compression: undefined,
-  });
+  return new Client(openSearchClientOptions(options));
 }
 
 /** The URL with any credentials removed, for logs and error messages. */
@@ -34,6 +98,7 @@ export function displayUrl(url: string): string {
     parsed.password = "";
     return parsed.toString().replace(/\/$/, "");
   } catch {
+    // Never echo an unparseable value: it may hold a password in any form.
     return "(invalid URL)";
   }
 }

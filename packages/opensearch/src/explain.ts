@@ -1,0 +1,58 @@
+/**
+ * What a failed OpenSearch request at start means, and the variable that fixes it. The client keeps
+ * the HTTP status on ResponseError; for a connection it keeps only the socket error's message (not
+ * its code), so TLS failures are recognised by OpenSSL's fixed wording.
+ */
+export type OpenSearchFailure =
+  | { kind: "unauthorized"; status: 401 }
+  | { kind: "forbidden"; status: 403 }
+  | { kind: "untrusted_certificate"; detail: string }
+  | { kind: "wrong_host"; detail: string }
+  | { kind: "not_tls"; detail: string }
+  | { kind: "other" };
+
+const untrusted =
+  /self[- ]signed certificate|unable to verify the first certificate|unable to get (local )?issuer certificate|certificate has expired/i;
+
+export function classifyOpenSearchError(error: unknown): OpenSearchFailure {
+  const e = (error ?? {}) as { name?: unknown; message?: unknown; meta?: { statusCode?: unknown } };
+  if (e.name === "ResponseError") {
+    if (e.meta?.statusCode === 401) return { kind: "unauthorized", status: 401 };
+    if (e.meta?.statusCode === 403) return { kind: "forbidden", status: 403 };
+  }
+  if (e.name === "ConnectionError" && typeof e.message === "string") {
+    if (untrusted.test(e.message)) return { kind: "untrusted_certificate", detail: e.message };
+    if (/does not match certificate's altnames/i.test(e.message))
+      return { kind: "wrong_host", detail: e.message };
+    if (/wrong version number|packet length too long/i.test(e.message))
+      return { kind: "not_tls", detail: e.message };
+  }
+  return { kind: "other" };
+}
+
+/** Whether waiting cannot fix it: start-up should stop with the explanation instead of retrying. */
+export function isOpenSearchSetupFailure(failure: OpenSearchFailure): boolean {
+  return failure.kind !== "other";
+}
+
+/**
+ * One line for a start-up failure that configuration fixes, naming the variables, or undefined when
+ * the error is something else. `url` must already be displayUrl'd; no secret is ever included.
+ */
+export function explainOpenSearchSetupError(error: unknown, url: string): string | undefined {
+  const failure = classifyOpenSearchError(error);
+  switch (failure.kind) {
+    case "unauthorized":
+      return `OpenSearch at ${url} (OPENSEARCH_URL) refused the credentials (HTTP 401): check OPENSEARCH_USERNAME and OPENSEARCH_PASSWORD (or OPENSEARCH_PASSWORD_FILE), or for AWS the credentials the AWS credential chain found and OPENSEARCH_AWS_REGION`;
+    case "forbidden":
+      return `OpenSearch at ${url} (OPENSEARCH_URL) denied this user (HTTP 403): grant it the index and cluster permissions the indexer needs`;
+    case "untrusted_certificate":
+      return `OpenSearch at ${url} (OPENSEARCH_URL): the node's certificate is not trusted (${failure.detail}): set OPENSEARCH_SSL_CA_FILE to the CA bundle that signed it`;
+    case "wrong_host":
+      return `OpenSearch at ${url} (OPENSEARCH_URL): the node's certificate does not name this host: use the host name it was issued for, or set OPENSEARCH_SSL_VERIFY_HOSTNAME=false`;
+    case "not_tls":
+      return `OpenSearch at ${url} (OPENSEARCH_URL) did not answer TLS: use http:// for a plaintext node, or the node's https port`;
+    case "other":
+      return undefined;
+  }
+}
