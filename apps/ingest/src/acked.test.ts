@@ -1,0 +1,28 @@
+import { describe, expect, it } from "vitest";
+import { summariseAck } from "./acked.ts";
+import type { OutboundRecord } from "./records/record.ts";
+
+const record = (topic: string, eventTimeMs?: number): OutboundRecord => ({
+  topic,
+  key: "k",
+  value: "{}",
+  headers: {},
+  sseId: undefined,
+  metaId: undefined,
+  eventTimeMs,
+  stream: eventTimeMs === undefined ? undefined : "mediawiki.recentchange",
+});
+
+describe("summariseAck", () => {
+  it("counts events by topic and dead letters apart, with the newest event time per stream", () => {
+    const summary = summariseAck(
+      [record("rc", 10), record("rc", 30), record("dlq"), record("rc", 20)],
+      "dlq",
+    );
+    expect(summary).toEqual({
+      published: new Map([["rc", 3]]),
+      deadLettered: 1,
+      newest: new Map([["mediawiki.recentchange", 30]]),
+    });
+  });
+});
