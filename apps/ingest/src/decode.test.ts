@@ -1,18 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { decodeFrame } from "./decode.ts";
+import { sampleEvent } from "./testing/sample-event.ts";
 
-const event = {
-  $schema: "/mediawiki/recentchange/1.0.0",
-  meta: {
-    id: "0416300b-980c-45bb-b0a2-c9d7a9e2b7eb",
-    dt: "2023-07-29T07:51:39Z",
-    domain: "en.wikipedia.org",
-    stream: "mediawiki.recentchange",
-  },
-  type: "edit",
-  title: "EFL Championship",
-  wiki: "enwiki",
-};
+const event = sampleEvent;
 
 describe("decodeFrame", () => {
   it("accepts a valid event of a requested stream", () => {

@@ -4,22 +4,12 @@ import { describe, expect, it } from "vitest";
 import { createIngestMetrics } from "../metrics.ts";
 import type { OutboundRecord } from "../records/record.ts";
 import { Tally } from "../status.ts";
+import { sampleEvent } from "../testing/sample-event.ts";
 import { FrameRouter } from "./router.ts";
 import { SeenIds } from "./seen-ids.ts";
 
 const stream = "mediawiki.recentchange";
-const event = {
-  $schema: "/mediawiki/recentchange/1.0.0",
-  meta: {
-    id: "0416300b-980c-45bb-b0a2-c9d7a9e2b7eb",
-    dt: "2023-07-29T07:51:39Z",
-    domain: "en.wikipedia.org",
-    stream,
-  },
-  type: "edit",
-  title: "EFL Championship",
-  wiki: "enwiki",
-};
+const event = sampleEvent;
 
 function router() {
   const tally = new Tally();
