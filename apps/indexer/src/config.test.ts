@@ -93,6 +93,24 @@ describe("loadIndexerConfig", () => {
     );
   });
 
+  it("reads INDEXER_LINGER_MS, and its deprecated name INDEXER_FLUSH_INTERVAL_MS; the new name wins", () => {
+    expect(loadIndexerConfig({}).lingerMs).toBe(200);
+    expect(loadIndexerConfig({}).deprecatedVariables).toEqual([]);
+    expect(loadIndexerConfig({ INDEXER_LINGER_MS: "50" }).lingerMs).toBe(50);
+    const old = loadIndexerConfig({ INDEXER_FLUSH_INTERVAL_MS: "75" });
+    expect(old.lingerMs).toBe(75);
+    expect(old.deprecatedVariables).toEqual(["INDEXER_FLUSH_INTERVAL_MS (use INDEXER_LINGER_MS)"]);
+    expect(loadIndexerConfig({ INDEXER_LINGER_MS: "50", INDEXER_FLUSH_INTERVAL_MS: "75" }).lingerMs).toBe(50);
+    expect(loadIndexerConfig({ INDEXER_LINGER_MS: "", INDEXER_FLUSH_INTERVAL_MS: "75" }).lingerMs).toBe(75);
+  });
+
+  it("names a bad value of a deprecated variable by the name it was given under", () => {
+    expect(() => loadIndexerConfig({ INDEXER_FLUSH_INTERVAL_MS: "soon" })).toThrow(
+      /INDEXER_FLUSH_INTERVAL_MS \(deprecated name of INDEXER_LINGER_MS\)="soon"/,
+    );
+    expect(() => loadIndexerConfig({ INDEXER_LINGER_MS: "soon" })).toThrow(/ {2}INDEXER_LINGER_MS="soon"/);
+  });
+
   it("documents a default for every variable but the optional credentials", () => {
     const undocumented = describeConfig(indexerEnvSchema).filter((v) => v.default === undefined);
     expect(undocumented.map((v) => v.variable)).toEqual(["OPENSEARCH_USERNAME", "OPENSEARCH_PASSWORD"]);

@@ -1,7 +1,7 @@
 import { ConfigError, env, invalidSetting, loadConfig } from "@wikistream/config";
 import { resolveStream } from "@wikistream/events";
 import { z } from "zod";
-import { type IndexBucket, type IndexedStream, indexBuckets, isIndexedStream } from "./indices.ts";
+import { type IndexBucket, type IndexedStream, indexBuckets, isIndexedStream } from "./index/names.ts";
 
 /** Every variable the indexer reads, with its default; `.env.example` lists the same. */
 export const indexerEnvSchema = z.object({
@@ -31,7 +31,8 @@ export const indexerEnvSchema = z.object({
     .default("1s"),
   INDEXER_BULK_MAX_DOCS: env.int(1000, { min: 1, max: 100_000 }),
   INDEXER_BULK_MAX_BYTES: env.int(5_242_880, { min: 1024, max: 100 * 1_048_576 }),
-  INDEXER_FLUSH_INTERVAL_MS: env.int(200, { min: 0, max: 60_000 }),
+  // How long the oldest queued operation waits for a fuller bulk request (ingest: INGEST_LINGER_MS).
+  INDEXER_LINGER_MS: env.int(200, { min: 0, max: 60_000 }),
   INDEXER_BULK_CONCURRENCY: env.int(2, { min: 1, max: 64 }),
   INDEXER_BULK_TIMEOUT_MS: env.int(30_000, { min: 100 }),
   INDEXER_MAX_PENDING_PER_PARTITION: env.int(5000, { min: 1 }),
@@ -71,10 +72,11 @@ export interface IndexerConfig {
   refreshInterval: string;
   bulkMaxDocs: number;
   bulkMaxBytes: number;
-  flushIntervalMs: number;
+  lingerMs: number;
   bulkConcurrency: number;
   bulkTimeoutMs: number;
-  maxPendingPerPartition: number;
+  /** INDEXER_MAX_PENDING_PER_PARTITION: records after the committable offset, finished or not. */
+  maxUncommittedPerPartition: number;
   retryInitialMs: number;
   retryMaxMs: number;
   maxItemAttempts: number;
@@ -84,6 +86,8 @@ export interface IndexerConfig {
   httpHost: string;
   httpPort: number;
   logLevel: "debug" | "info" | "warn" | "error";
+  /** Deprecated variable names this configuration was given (logged as a warning at start). */
+  deprecatedVariables: readonly string[];
 }
 
 const invalid = (variable: string, value: unknown, expected: string) =>
@@ -99,8 +103,51 @@ export function streamOfTopic(topic: string, prefix: string): IndexedStream | un
   return stream !== undefined && isIndexedStream(stream) ? stream : undefined;
 }
 
+/** Former names still accepted, each → its current name; the current name wins when both are set. */
+export const deprecatedAliases = { INDEXER_FLUSH_INTERVAL_MS: "INDEXER_LINGER_MS" } as const;
+
+/** The environment with each deprecated alias moved to its current name, and the aliases in use. */
+function resolveAliases(source: Record<string, string | undefined>): {
+  env: Record<string, string | undefined>;
+  used: (keyof typeof deprecatedAliases)[];
+} {
+  const env = { ...source };
+  const used: (keyof typeof deprecatedAliases)[] = [];
+  for (const [alias, current] of Object.entries(deprecatedAliases) as [
+    keyof typeof deprecatedAliases,
+    string,
+  ][]) {
+    const value = source[alias];
+    if (value === undefined || value === "") continue;
+    used.push(alias);
+    if (env[current] === undefined || env[current] === "") env[current] = value;
+  }
+  return { env, used };
+}
+
+/** loadConfig, naming a bad value by the alias it was given under. */
+function parseEnv(source: Record<string, string | undefined>) {
+  const { env, used } = resolveAliases(source);
+  try {
+    return { raw: loadConfig("indexer", indexerEnvSchema, env), used };
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    const givenAs = (variable: string) =>
+      used.find((alias) => deprecatedAliases[alias] === variable && source[variable] !== env[variable]);
+    throw new ConfigError(
+      "indexer",
+      error.problems.map((problem) => {
+        const alias = givenAs(problem.variable);
+        return alias
+          ? { ...problem, variable: `${alias} (deprecated name of ${problem.variable})` }
+          : problem;
+      }),
+    );
+  }
+}
+
 export function loadIndexerConfig(source: Record<string, string | undefined>): Readonly<IndexerConfig> {
-  const raw = loadConfig("indexer", indexerEnvSchema, source);
+  const { raw, used } = parseEnv(source);
   const topics = [...new Set(raw.INDEXER_TOPICS)].map((topic) => {
     const stream = streamOfTopic(topic, raw.INDEXER_TOPIC_PREFIX);
     if (!stream) {
@@ -164,10 +211,10 @@ export function loadIndexerConfig(source: Record<string, string | undefined>): R
     refreshInterval: raw.INDEXER_REFRESH_INTERVAL,
     bulkMaxDocs: raw.INDEXER_BULK_MAX_DOCS,
     bulkMaxBytes: raw.INDEXER_BULK_MAX_BYTES,
-    flushIntervalMs: raw.INDEXER_FLUSH_INTERVAL_MS,
+    lingerMs: raw.INDEXER_LINGER_MS,
     bulkConcurrency: raw.INDEXER_BULK_CONCURRENCY,
     bulkTimeoutMs: raw.INDEXER_BULK_TIMEOUT_MS,
-    maxPendingPerPartition: raw.INDEXER_MAX_PENDING_PER_PARTITION,
+    maxUncommittedPerPartition: raw.INDEXER_MAX_PENDING_PER_PARTITION,
     retryInitialMs: raw.INDEXER_RETRY_INITIAL_MS,
     retryMaxMs: raw.INDEXER_RETRY_MAX_MS,
     maxItemAttempts: raw.INDEXER_MAX_ITEM_ATTEMPTS,
@@ -177,5 +224,6 @@ export function loadIndexerConfig(source: Record<string, string | undefined>): R
     httpHost: raw.INDEXER_HTTP_HOST,
     httpPort: raw.INDEXER_HTTP_PORT,
     logLevel: raw.INDEXER_LOG_LEVEL,
+    deprecatedVariables: Object.freeze(used.map((alias) => `${alias} (use ${deprecatedAliases[alias]})`)),
   });
 }

@@ -6,7 +6,7 @@ import { type IndexerConfig, loadIndexerConfig } from "./config.ts";
 import { createHttpApp } from "./http/server.ts";
 import { createIndexer } from "./indexer.ts";
 import { createIndexerMetrics } from "./metrics.ts";
-import { explainStartupError } from "./startup-errors.ts";
+import { explainStartupError } from "./startup/explain.ts";
 
 const runtime = await detectRuntime();
 await runApp<Readonly<IndexerConfig>, Logger>(runtime, {

@@ -1,15 +1,17 @@
 import { recordHeaders } from "@wikistream/events";
 import { silentLogger } from "@wikistream/log";
+import { waitFor } from "@wikistream/testkit";
 import { describe, expect, it } from "vitest";
 import { loadRealEvents, type RealEvent, withChange } from "../test/helpers/recordings.ts";
-import type { BulkClient } from "./bulk-client.ts";
-import type { BulkAnswer } from "./classify.ts";
-import type { DeadLetter, DeadLetterPublisher } from "./dlq.ts";
+import type { BulkClient } from "./bulk/bulk-client.ts";
+import type { BulkAnswer } from "./bulk/classify.ts";
+import type { RecordDeadLetter } from "./dlq/letter.ts";
+import type { DeadLetterPublisher } from "./dlq/publisher.ts";
 import { DeadLetterPublishError, DeadLetterTooLargeError, OpenSearchUnavailableError } from "./errors.ts";
 import { createIndexerMetrics } from "./metrics.ts";
-import { createPipeline, type PipelineOptions } from "./pipeline.ts";
+import { Pipeline, type PipelineOptions } from "./pipeline.ts";
+import { defaultTransforms } from "./prepare/transform.ts";
 import type { ConsumedRecord } from "./record.ts";
-import { defaultTransforms } from "./transform.ts";
 
 // The bulk client and the dead-letter producer are fakes here: they inject the faults. The real
 // ones are exercised against OpenSearch and Kafka in test/.
@@ -77,7 +79,7 @@ function pipelineOptions(
     transforms: defaultTransforms,
     limits: { maxDocs: 50, maxBytes: 1_000_000, lingerMs: 0 },
     concurrency: 2,
-    maxPendingPerPartition: 10_000,
+    maxUncommittedPerPartition: 10_000,
     retry: { initialMs: 1, maxMs: 5, maxItemAttempts: 3 },
     ...overrides,
   };
@@ -100,7 +102,7 @@ function gatedBulk() {
 
 function harness(answer: (ops: Op[], call: number) => BulkAnswer, overrides: Partial<PipelineOptions> = {}) {
   const indexed = new Map<string, number>();
-  const letters: DeadLetter[] = [];
+  const letters: RecordDeadLetter[] = [];
   const paused: string[] = [];
   const events: string[] = [];
   let calls = 0;
@@ -123,7 +125,7 @@ function harness(answer: (ops: Op[], call: number) => BulkAnswer, overrides: Par
     },
   };
   const metrics = createIndexerMetrics({ defaultMetrics: false });
-  const pipeline = createPipeline(
+  const pipeline = new Pipeline(
     pipelineOptions({
       bulk,
       deadLetters,
@@ -300,7 +302,7 @@ describe("pipeline", () => {
 
   it("holds a dead-lettered record unfinished until Kafka acknowledged the letter", async () => {
     let failures = 2;
-    const letters: DeadLetter[] = [];
+    const letters: RecordDeadLetter[] = [];
     const h = harness((ops) => itemsAnswer(ops.map(() => 400)), {
       deadLetters: {
         async publish(batch) {
@@ -319,13 +321,13 @@ describe("pipeline", () => {
   it("pauses a partition with too many pending records and resumes it below half", async () => {
     const { bulk, release } = gatedBulk();
     const events: string[] = [];
-    const p = createPipeline(
+    const p = new Pipeline(
       pipelineOptions({
         bulk,
         control: { pause: () => events.push("pause"), resume: () => events.push("resume") },
         limits: { maxDocs: 100, maxBytes: 10_000_000, lingerMs: 0 },
         concurrency: 1,
-        maxPendingPerPartition: 10,
+        maxUncommittedPerPartition: 10,
       }),
     );
     p.assign({ [TOPIC]: [0] });
@@ -339,12 +341,12 @@ describe("pipeline", () => {
 
   it("drops the previous generation's work on reassignment and ignores its late answers", async () => {
     const { bulk, release } = gatedBulk();
-    const p = createPipeline(
+    const p = new Pipeline(
       pipelineOptions({
         bulk,
         limits: { maxDocs: 5, maxBytes: 10_000_000, lingerMs: 0 },
         concurrency: 1,
-        maxPendingPerPartition: 1000,
+        maxUncommittedPerPartition: 1000,
       }),
     );
     p.assign({ [TOPIC]: [0] });
@@ -360,13 +362,13 @@ describe("pipeline", () => {
 
   it("regression: a partition revoked while paused stayed paused in kafkajs when assigned back", async () => {
     const resumed: string[] = [];
-    const p = createPipeline(
+    const p = new Pipeline(
       pipelineOptions({
         bulk: gatedBulk().bulk, // never released: the requests stay in flight
         control: { pause: () => {}, resume: (t, partition) => resumed.push(`${t}|${partition}`) },
         limits: { maxDocs: 100, maxBytes: 10_000_000, lingerMs: 0 },
         concurrency: 1,
-        maxPendingPerPartition: 2,
+        maxUncommittedPerPartition: 2,
       }),
     );
     p.assign({ [TOPIC]: [0, 1] });
@@ -380,7 +382,7 @@ describe("pipeline", () => {
   it("regression: one record whose dead letter never publishes grew the uncommitted window unpaused", async () => {
     const events: string[] = [];
     const broken = { ...real[0]!, data: "{not json" };
-    const p = createPipeline(
+    const p = new Pipeline(
       pipelineOptions({
         bulk: { send: async (body) => ok(parse(body)) },
         deadLetters: {
@@ -390,16 +392,16 @@ describe("pipeline", () => {
         },
         control: { pause: () => events.push("pause"), resume: () => events.push("resume") },
         retry: { initialMs: 1000, maxMs: 1000, maxItemAttempts: 3 },
-        maxPendingPerPartition: 10,
+        maxUncommittedPerPartition: 10,
       }),
     );
     p.assign({ [TOPIC]: [0] });
     p.accept(TOPIC, 0, records([broken, ...real.slice(1, 6)]), 12n);
-    await waitFor(() => p.stats().pending === 1);
+    await waitFor("one pending record", () => p.stats().pending === 1, 2000, 5);
     expect(events).toEqual([]);
     // Only one record is unfinished, but 12 sit after the committable point: the partition pauses.
     p.accept(TOPIC, 0, records(real.slice(6, 12), 0, 6), 12n);
-    await waitFor(() => p.stats().pending === 1);
+    await waitFor("one pending record", () => p.stats().pending === 1, 2000, 5);
     expect(events).toEqual(["pause"]);
     expect(p.committable()).toEqual([]);
     p.close();
@@ -420,7 +422,7 @@ describe("pipeline", () => {
 
   it("regression: a rejection storm sent every dead letter in one send that Kafka refused forever", async () => {
     const sends: number[] = [];
-    const letters: DeadLetter[] = [];
+    const letters: RecordDeadLetter[] = [];
     const h = harness((ops) => itemsAnswer(ops.map(() => 400)), {
       limits: { maxDocs: 1000, maxBytes: 100_000_000, lingerMs: 0 },
       deadLetterLimits: { maxLetters: 8, maxBytes: 1_000_000 },
@@ -453,7 +455,7 @@ describe("pipeline after a consumer crash", () => {
   it("regression: a pause throwing after a crash turned a bulk answer into an unhandled rejection", async () => {
     let crashed = false;
     const metrics = createIndexerMetrics({ defaultMetrics: false });
-    const p = createPipeline(
+    const p = new Pipeline(
       pipelineOptions({
         bulk: {
           async send(body) {
@@ -473,18 +475,10 @@ describe("pipeline after a consumer crash", () => {
     );
     p.assign({ [TOPIC]: [0] });
     p.accept(TOPIC, 0, records(real.slice(0, 3)), 3n);
-    await waitFor(() => p.stats().inFlight === 0 && crashed);
+    await waitFor("the crashed answer handled", () => p.stats().inFlight === 0 && crashed, 2000, 5);
     await new Promise((resolve) => setTimeout(resolve, 10));
     const errors = (await metrics.registry.getSingleMetric("wikistream_indexer_errors_total")?.get())?.values;
     expect(errors).toContainEqual(expect.objectContaining({ labels: { code: "unknown" }, value: 1 }));
     p.close();
   });
 });
-
-async function waitFor(condition: () => boolean, ms = 2000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}

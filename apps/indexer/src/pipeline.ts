@@ -1,32 +1,22 @@
 import { recordHeaders } from "@wikistream/events";
 import type { Logger } from "@wikistream/log";
-import type { BatchLimits } from "./batch.ts";
-import type { BulkClient } from "./bulk-client.ts";
-import { bulkOperation, type IndexNaming } from "./bulk-request.ts";
-import { decodeRecord } from "./decode.ts";
-import { type BulkItem, createDispatcher, type RetryPolicy } from "./dispatch.ts";
-import {
-  createDeadLetterQueue,
-  type DeadLetter,
-  type DeadLetterPublisher,
-  type DeadLetterStage,
-} from "./dlq.ts";
-import { DeadLetterTruncatedError, errorCode, TransformError } from "./errors.ts";
-import { indexedStreams } from "./indices.ts";
+import type { BulkClient } from "./bulk/bulk-client.ts";
+import type { BulkOperation, IndexNaming } from "./bulk/bulk-request.ts";
+import { createBulkSend } from "./bulk/bulk-send.ts";
+import type { BatchLimits } from "./delivery/batch.ts";
+import { BulkSender, type SenderEvents } from "./delivery/sender.ts";
+import type { Deliverable, RetryPolicy } from "./delivery/types.ts";
+import type { DeadLetterStage, RecordDeadLetter } from "./dlq/letter.ts";
+import type { DeadLetterPublisher } from "./dlq/publisher.ts";
+import { DeadLetterQueue } from "./dlq/queue.ts";
+import { DeadLetterTruncatedError, errorCode } from "./errors.ts";
+import { type IndexedStream, indexedStreams } from "./index/names.ts";
 import type { IndexerMetrics } from "./metrics.ts";
-import {
-  createPartitions,
-  type PartitionControl,
-  type PartitionState,
-  type RecordRef,
-} from "./partitions.ts";
-import type { ConsumedRecord } from "./record.ts";
-import type { TopicPartitionOffset } from "./source.ts";
-import { toDocument } from "./transform.ts";
-import type { TransformSet } from "./transforms/index.ts";
-
-export type { RetryPolicy } from "./dispatch.ts";
-export type { PartitionControl } from "./partitions.ts";
+import type { PartitionControl, PartitionState, RecordRef } from "./offsets/partition-state.ts";
+import { PartitionTable } from "./offsets/partition-table.ts";
+import { prepareRecord } from "./prepare/prepare-record.ts";
+import type { TransformSet } from "./prepare/transforms/index.ts";
+import type { ConsumedRecord, TopicPartitionOffset } from "./record.ts";
 
 export interface PipelineOptions {
   bulk: BulkClient;
@@ -39,7 +29,8 @@ export interface PipelineOptions {
   transforms: TransformSet;
   limits: BatchLimits;
   concurrency: number;
-  maxPendingPerPartition: number;
+  /** A partition pauses when this many records sit after its committable offset (finished or not). */
+  maxUncommittedPerPartition: number;
   retry: RetryPolicy;
   /** Per dead-letter send; defaults to deadLetterSendLimits. */
   deadLetterLimits?: { maxLetters: number; maxBytes: number };
@@ -47,6 +38,7 @@ export interface PipelineOptions {
 }
 
 export interface PipelineStats {
+  /** Records consumed and not yet finished. */
   pending: number;
   inFlight: number;
   queued: number;
@@ -58,78 +50,168 @@ export interface PipelineStats {
   counts: { consumed: number; indexed: number; retried: number; deadLettered: number; skipped: number };
 }
 
-export interface Pipeline {
-  /** Takes one partition's fetched records. Synchronous; never throws for a bad record. */
-  accept(topic: string, partition: number, records: readonly ConsumedRecord[], highWatermark: bigint): void;
-  /** A new group generation: work of the previous one is dropped (Kafka re-delivers it). */
-  assign(assignment: Record<string, number[]>): void;
-  /** Offsets that can be committed now (finished up to there, and moved since the last commit). */
-  committable(): TopicPartitionOffset[];
-  markCommitted(offsets: readonly TopicPartitionOffset[]): void;
-  /** Sends whatever is queued now instead of waiting for the linger time. */
-  flush(): void;
-  /** Flushes and waits until every consumed record is finished, or the timeout; true when drained. */
-  drain(timeoutMs: number): Promise<boolean>;
-  /** Stops timers; queued work is abandoned (it was not committed, so Kafka re-delivers it). */
-  close(): void;
-  stats(): PipelineStats;
+/** A document on its way to OpenSearch, with the record it came from. */
+export interface BulkItem extends BulkOperation, RecordRef, Deliverable {
+  readonly record: ConsumedRecord;
+  readonly stream: IndexedStream;
+  readonly eventTimeMs: number;
 }
 
 /**
- * Composition of the stages: decode → transform → bulk-request → dispatch (batch, bulk-client,
- * classify, retries) → offsets / dlq. Every consumed record ends indexed, dead-lettered (acknowledged
- * by Kafka) or skipped, and only then counts as finished for its partition's commit tracker.
+ * Composition of the stages: prepare (decode → transform → bulk operation) → delivery (batch, send,
+ * plan, retries) → offsets / dlq. Every consumed record ends indexed, dead-lettered (acknowledged by
+ * Kafka) or skipped, and only then counts as finished for its partition's commit tracker.
  */
-export function createPipeline(options: PipelineOptions): Pipeline {
-  const now = options.now ?? (() => Date.now());
-  const { metrics } = options;
-  const log = options.logger.child({ component: "pipeline" });
-  const counts = { consumed: 0, indexed: 0, retried: 0, deadLettered: 0, skipped: 0 };
-  let closed = false;
-  const partitions = createPartitions({
-    control: options.control,
-    metrics,
-    logger: options.logger,
-    maxPendingPerPartition: options.maxPendingPerPartition,
-  });
+export class Pipeline {
+  readonly #options: PipelineOptions;
+  readonly #log: Logger;
+  readonly #now: () => number;
+  readonly #partitions: PartitionTable;
+  readonly #letters: DeadLetterQueue<RecordRef>;
+  readonly #sender: BulkSender<BulkItem>;
+  readonly #counts = { consumed: 0, indexed: 0, retried: 0, deadLettered: 0, skipped: 0 };
+  #closed = false;
 
-  const letters = createDeadLetterQueue<RecordRef>({
-    publisher: options.deadLetters,
-    keep: (ref) => partitions.isCurrent(ref.state),
-    onPublished: (ref, letter) => {
-      metrics.documents.inc({ result: "dead_lettered", reason: letter.reason });
-      counts.deadLettered += 1;
-      partitions.finish(ref);
-    },
-    onError: (error, count) => {
-      metrics.errors.inc({ code: errorCode(error) });
-      log.error("dead-letter publish failed; retrying", { error, letters: count });
-    },
-    onTruncated: (_ref, letter) => {
-      const error = new DeadLetterTruncatedError("dead letter too large for Kafka even alone; truncated");
-      metrics.errors.inc({ code: error.code });
-      log.warn(error.message, {
-        code: error.code,
-        topic: letter.record.topic,
-        partition: letter.record.partition,
-        offset: letter.record.offset,
-        valueBytes: letter.truncated?.valueBytes,
+  constructor(options: PipelineOptions) {
+    this.#options = options;
+    this.#log = options.logger.child({ component: "pipeline" });
+    this.#now = options.now ?? (() => Date.now());
+    this.#partitions = new PartitionTable({
+      control: options.control,
+      metrics: options.metrics,
+      logger: options.logger,
+      maxUncommittedPerPartition: options.maxUncommittedPerPartition,
+    });
+    this.#letters = this.#deadLetterQueue();
+    this.#sender = new BulkSender<BulkItem>({
+      send: createBulkSend<BulkItem>({ bulk: options.bulk, metrics: options.metrics }),
+      limits: options.limits,
+      concurrency: options.concurrency,
+      retry: options.retry,
+      now: this.#now,
+      isLive: (item) => this.#partitions.isCurrent(item.state),
+      events: this.#senderEvents(options.logger.child({ component: "dispatch" })),
+    });
+  }
+
+  /** Takes one partition's fetched records. Synchronous; never throws for a bad record. */
+  accept(topic: string, partition: number, records: readonly ConsumedRecord[], highWatermark: bigint): void {
+    if (this.#closed || records.length === 0) return;
+    const state = this.#partitions.stateFor(topic, partition);
+    const at = this.#now();
+    for (const record of records) this.#take(state, record, at);
+    this.#options.metrics.records.inc({ topic }, records.length);
+    this.#counts.consumed += records.length;
+    this.#partitions.fetched(state, BigInt(records[0]!.offset), highWatermark);
+    this.#sender.sendDue();
+  }
+
+  /** A new group generation: work of the previous one is dropped (Kafka re-delivers it). */
+  assign(assignment: Record<string, number[]>): void {
+    this.#partitions.assign(assignment);
+    const dropped = this.#sender.dropStale();
+    if (dropped > 0) this.#log.info("dropped queued work of the previous generation", { dropped });
+  }
+
+  /** Offsets that can be committed now (finished up to there, and moved since the last commit). */
+  committable(): TopicPartitionOffset[] {
+    return this.#partitions.committable();
+  }
+
+  markCommitted(offsets: readonly TopicPartitionOffset[]): void {
+    this.#partitions.markCommitted(offsets);
+  }
+
+  /** Sends whatever is queued now instead of waiting for the linger time. */
+  flush(): void {
+    this.#sender.flush();
+  }
+
+  /** Flushes and waits until every consumed record is finished, or the timeout; true when drained. */
+  async drain(timeoutMs: number): Promise<boolean> {
+    const deadline = this.#now() + timeoutMs;
+    while (this.#partitions.pending() > 0 || this.#sender.inFlight > 0) {
+      const left = deadline - this.#now();
+      if (left <= 0) return false;
+      this.#sender.flush();
+      await this.#partitions.progress(Math.min(left, 250));
+    }
+    return true;
+  }
+
+  /** Stops timers; queued work is abandoned (it was not committed, so Kafka re-delivers it). */
+  close(): void {
+    this.#closed = true;
+    this.#sender.close();
+    this.#letters.close();
+    this.#partitions.close();
+  }
+
+  stats(): PipelineStats {
+    return {
+      pending: this.#partitions.pending(),
+      inFlight: this.#sender.inFlight,
+      queued: this.#sender.queued,
+      paused: this.#partitions.paused(),
+      partitions: this.#partitions.size,
+      lag: this.#partitions.lag(),
+      counts: { ...this.#counts },
+    };
+  }
+
+  /** One record: skipped if this generation already took it, else prepared and sent on its way. */
+  #take(state: PartitionState, record: ConsumedRecord, at: number): void {
+    const { metrics } = this.#options;
+    const offset = BigInt(record.offset);
+    if (state.tracker.taken(offset)) {
+      // kafkajs re-fetched it within this generation: the first copy is on its way.
+      metrics.documents.inc({ result: "skipped", reason: "already_taken" });
+      this.#counts.skipped += 1;
+      const { topic, partition } = record;
+      this.#log.warn("record already taken in this generation; skipped", {
+        topic,
+        partition,
+        offset: record.offset,
       });
-    },
-    backoff: { initialMs: options.retry.initialMs, maxMs: options.retry.maxMs },
-    ...(options.deadLetterLimits ? { limits: options.deadLetterLimits } : {}),
-  });
+      return;
+    }
+    state.tracker.add(offset);
+    const ref: RecordRef = { state, offset };
+    const prepared = prepareRecord(record, this.#options);
+    switch (prepared.kind) {
+      case "skip":
+        metrics.documents.inc({ result: "skipped", reason: prepared.reason });
+        this.#counts.skipped += 1;
+        this.#partitions.finish(ref);
+        return;
+      case "dead_letter":
+        if (prepared.error !== undefined) metrics.errors.inc({ code: errorCode(prepared.error) });
+        this.#deadLetter(ref, record, prepared.stage, prepared.reason, prepared.detail);
+        return;
+      case "item": {
+        const { operation, stream, eventTimeMs } = prepared;
+        this.#sender.add({ ...operation, ...ref, record, stream, eventTimeMs, attempts: 0 }, at);
+        return;
+      }
+    }
+  }
 
-  function deadLetter(
+  #deadLetter(
     ref: RecordRef,
     record: ConsumedRecord,
     stage: DeadLetterStage,
     reason: string,
     detail: string,
     status?: number,
-  ) {
-    const letter: DeadLetter = { record, stage, reason, detail, ...(status === undefined ? {} : { status }) };
-    log.warn("dead-lettering record", {
+  ): void {
+    const letter: RecordDeadLetter = {
+      record,
+      stage,
+      reason,
+      detail,
+      ...(status === undefined ? {} : { status }),
+    };
+    this.#log.warn("dead-lettering record", {
       topic: record.topic,
       partition: record.partition,
       offset: record.offset,
@@ -138,131 +220,63 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       reason,
       detail: detail.slice(0, 500),
     });
-    letters.push(ref, letter);
+    this.#letters.push(ref, letter);
   }
 
-  const dispatcher = createDispatcher({
-    bulk: options.bulk,
-    partitions,
-    limits: options.limits,
-    concurrency: options.concurrency,
-    retry: options.retry,
-    metrics,
-    logger: options.logger,
-    now,
-    onIndexed: (item, at) => {
-      metrics.documents.inc({ result: "indexed", reason: "" });
-      counts.indexed += 1;
-      const freshness = Math.max(0, (at - item.eventTimeMs) / 1000);
-      metrics.freshness.observe({ stream: indexedStreams[item.stream] }, freshness);
-      partitions.finish(item);
-    },
-    onRetry: (items, reason) => {
-      metrics.documents.inc({ result: "retried", reason }, items.length);
-      counts.retried += items.length;
-    },
-    onDeadLetter: (item, reason, detail, status) =>
-      deadLetter(item, item.record, "index", reason, detail, status),
-  });
-
-  /** decode → transform → bulk operation, or a skip or dead letter. */
-  function take(state: PartitionState, record: ConsumedRecord, at: number): void {
-    const offset = BigInt(record.offset);
-    try {
-      state.tracker.add(offset);
-    } catch {
-      // Already taken in this generation (kafkajs re-fetched it): the first copy is on its way.
-      metrics.documents.inc({ result: "skipped", reason: "already_taken" });
-      counts.skipped += 1;
-      log.warn("record already taken in this generation; skipped", {
-        topic: record.topic,
-        partition: record.partition,
-        offset: record.offset,
-      });
-      return;
-    }
-    const ref: RecordRef = { state, offset };
-    const decoded = decodeRecord(record, options.topicPrefix);
-    if (decoded.kind === "skip") {
-      metrics.documents.inc({ result: "skipped", reason: decoded.reason });
-      counts.skipped += 1;
-      partitions.finish(ref);
-      return;
-    }
-    if (decoded.kind === "reject") {
-      deadLetter(ref, record, "decode", decoded.reason, decoded.detail);
-      return;
-    }
-    let item: BulkItem;
-    try {
-      const document = toDocument(decoded, options.transforms);
-      const operation = bulkOperation(decoded.stream, document, decoded.event.meta, options.naming);
-      item = {
-        ...operation,
-        ...ref,
-        record,
-        stream: decoded.stream,
-        eventTimeMs: Date.parse(decoded.event.meta.dt),
-        attempts: 0,
-      };
-    } catch (error) {
-      metrics.errors.inc({ code: errorCode(error) });
-      const cause = error instanceof TransformError ? error.cause : undefined;
-      const detail = cause instanceof Error ? `${(error as Error).message}: ${cause.message}` : String(error);
-      deadLetter(ref, record, "transform", "transform_failed", detail);
-      return;
-    }
-    dispatcher.add(item, at);
+  #deadLetterQueue(): DeadLetterQueue<RecordRef> {
+    const { metrics, retry, deadLetterLimits } = this.#options;
+    return new DeadLetterQueue<RecordRef>({
+      publisher: this.#options.deadLetters,
+      keep: (ref) => this.#partitions.isCurrent(ref.state),
+      onPublished: (ref, letter) => {
+        metrics.documents.inc({ result: "dead_lettered", reason: letter.reason });
+        this.#counts.deadLettered += 1;
+        this.#partitions.finish(ref);
+      },
+      onError: (error, count) => {
+        metrics.errors.inc({ code: errorCode(error) });
+        this.#log.error("dead-letter publish failed; retrying", { error, letters: count });
+      },
+      onTruncated: (_ref, letter) => {
+        const error = new DeadLetterTruncatedError("dead letter too large for Kafka even alone; truncated");
+        metrics.errors.inc({ code: error.code });
+        const { topic, partition, offset } = letter.record;
+        const valueBytes = letter.truncated?.valueBytes;
+        this.#log.warn(error.message, { code: error.code, topic, partition, offset, valueBytes });
+      },
+      backoff: { initialMs: retry.initialMs, maxMs: retry.maxMs },
+      ...(deadLetterLimits ? { limits: deadLetterLimits } : {}),
+    });
   }
 
-  return {
-    accept(topic, partition, records, highWatermark) {
-      if (closed || records.length === 0) return;
-      const state = partitions.stateFor(topic, partition);
-      const at = now();
-      for (const record of records) take(state, record, at);
-      metrics.records.inc({ topic }, records.length);
-      counts.consumed += records.length;
-      partitions.fetched(state, BigInt(records[0]!.offset), highWatermark);
-      dispatcher.pump();
-    },
-
-    assign(assignment) {
-      partitions.assign(assignment);
-      const dropped = dispatcher.dropStale();
-      if (dropped > 0) log.info("dropped queued work of the previous generation", { dropped });
-    },
-
-    committable: () => partitions.committable(),
-    markCommitted: (offsets) => partitions.markCommitted(offsets),
-    flush: () => dispatcher.pump(true),
-
-    async drain(timeoutMs) {
-      const deadline = now() + timeoutMs;
-      while (partitions.pending() > 0 || dispatcher.inFlight > 0) {
-        const left = deadline - now();
-        if (left <= 0) return false;
-        dispatcher.pump(true);
-        await partitions.progress(Math.min(left, 250));
-      }
-      return true;
-    },
-
-    close() {
-      closed = true;
-      dispatcher.close();
-      letters.close();
-      partitions.close();
-    },
-
-    stats: () => ({
-      pending: partitions.pending(),
-      inFlight: dispatcher.inFlight,
-      queued: dispatcher.queued,
-      paused: partitions.paused(),
-      partitions: partitions.size,
-      lag: partitions.lag(),
-      counts: { ...counts },
-    }),
-  };
+  #senderEvents(log: Logger): SenderEvents<BulkItem> {
+    const { metrics } = this.#options;
+    const partitions = this.#partitions;
+    return {
+      delivered: (item, at) => {
+        metrics.documents.inc({ result: "indexed", reason: "" });
+        this.#counts.indexed += 1;
+        const freshness = Math.max(0, (at - item.eventTimeMs) / 1000);
+        metrics.freshness.observe({ stream: indexedStreams[item.stream] }, freshness);
+        partitions.finish(item);
+      },
+      deadLetter: (item, reason, detail, status) =>
+        this.#deadLetter(item, item.record, "index", reason, detail, status),
+      retryScheduled: (items, reason) => {
+        metrics.documents.inc({ result: "retried", reason }, items.length);
+        this.#counts.retried += items.length;
+        for (const item of items) partitions.holdForRetry(item.state);
+      },
+      retryDue: (item) => partitions.releaseFromRetry(item.state),
+      requestError: (error) => metrics.errors.inc({ code: error.code }),
+      backingOff: (error, delayMs, documents) =>
+        log.warn("bulk request failed; backing off", { code: error.code, error, documents, delayMs }),
+      inFlight: (count) => metrics.bulkInFlight.set(count),
+      settled: () => partitions.updateGauges(),
+      unexpected: (what, error) => {
+        metrics.errors.inc({ code: errorCode(error) });
+        log.error(`${what} failed unexpectedly`, { error });
+      },
+    };
+  }
 }

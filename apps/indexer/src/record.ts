@@ -11,6 +11,13 @@ export interface ConsumedRecord {
   readonly timestamp: string;
 }
 
+export interface TopicPartitionOffset {
+  topic: string;
+  partition: number;
+  /** The next offset to read, as Kafka commits it. */
+  offset: bigint;
+}
+
 export function partitionKey(topic: string, partition: number): string {
   return `${topic}|${partition}`;
 }

@@ -1,13 +1,8 @@
 import type { Logger } from "@wikistream/log";
 import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from "kafkajs";
-import type { ConsumedRecord } from "./record.ts";
+import type { ConsumedRecord, TopicPartitionOffset } from "./record.ts";
 
-export interface TopicPartitionOffset {
-  topic: string;
-  partition: number;
-  /** The next offset to read, as Kafka commits it. */
-  offset: bigint;
-}
+export type { TopicPartitionOffset } from "./record.ts";
 
 export interface SourceHandlers {
   /** One partition's fetched records, in offset order. Synchronous: it only enqueues. */

@@ -1,7 +1,8 @@
 import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { sampleSum } from "@wikistream/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bunBin, sampleSum } from "./helpers/process.ts";
+import { bunBin } from "./helpers/process.ts";
 import { loadRealEvents } from "./helpers/recordings.ts";
 import { createSandbox } from "./helpers/sandbox.ts";
 

@@ -1,5 +1,5 @@
+import { sampleSum } from "@wikistream/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sampleSum } from "./helpers/process.ts";
 import { loadRealEvents, multiply } from "./helpers/recordings.ts";
 import { createSandbox } from "./helpers/sandbox.ts";
 

@@ -1,6 +1,6 @@
 import { recordHeaders } from "@wikistream/events";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { defaultTransforms } from "../src/transform.ts";
+import { defaultTransforms } from "../src/prepare/transform.ts";
 import { metricValue } from "./helpers/in-process-indexer.ts";
 import { loadRealEvents, type RealEvent, withChange } from "./helpers/recordings.ts";
 import { createSandbox } from "./helpers/sandbox.ts";

@@ -1,3 +1,4 @@
+import { waitFor } from "@wikistream/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   createTopicsOnSecondBroker,
@@ -7,7 +8,6 @@ import {
 } from "../../../test/helpers/second-broker.ts";
 import { loadRealEvents } from "./helpers/recordings.ts";
 import { createSandbox } from "./helpers/sandbox.ts";
-import { waitFor } from "./helpers/wait.ts";
 
 // Regression: start-up treated every Kafka error as "cannot reach Kafka" and exited 1. The input topics
 // here live only on the stack's second broker, stopped while the indexer starts: its partitions have no

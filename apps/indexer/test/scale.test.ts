@@ -1,9 +1,9 @@
+import { sampleSum, waitFor } from "@wikistream/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { IndexerStatus } from "../src/indexer.ts";
-import { type IndexerProcess, sampleSum } from "./helpers/process.ts";
+import type { IndexerProcess } from "./helpers/process.ts";
 import { loadRealEvents, multiply } from "./helpers/recordings.ts";
 import { createSandbox } from "./helpers/sandbox.ts";
-import { waitFor } from "./helpers/wait.ts";
 
 // Scale 1 → 3 → 1 replicas during a replay: partitions spread over the replicas, and at the end the
 // index holds exactly the distinct meta.ids of the topic.

@@ -1,8 +1,8 @@
+import { waitFor } from "@wikistream/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { metricValue, type RunningIndexer } from "./helpers/in-process-indexer.ts";
 import { loadRealEvents, type RealEvent, withChange } from "./helpers/recordings.ts";
 import { createSandbox } from "./helpers/sandbox.ts";
-import { waitFor } from "./helpers/wait.ts";
 
 // The walking skeleton: every real recorded event goes through Kafka and the indexer into OpenSearch,
 // and comes out as exactly one document with the event's fields intact.

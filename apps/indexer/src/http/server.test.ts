@@ -1,6 +1,6 @@
 import { WikistreamError } from "@wikistream/resilience";
 import { describe, expect, it } from "vitest";
-import type { IndexerStatus } from "../indexer.ts";
+import type { IndexerStatus } from "../indexer-types.ts";
 import { createIndexerMetrics } from "../metrics.ts";
 import { createHttpApp } from "./server.ts";
 

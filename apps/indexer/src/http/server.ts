@@ -1,7 +1,7 @@
 import { createOpsApp } from "@wikistream/http";
 import type { Hono } from "hono";
 import type { Registry } from "prom-client";
-import type { IndexerStatus } from "../indexer.ts";
+import type { IndexerStatus } from "../indexer-types.ts";
 
 export interface HttpDeps {
   registry: Registry;

@@ -3,7 +3,7 @@ import { createOpenSearch } from "@wikistream/opensearch";
 import type { IndexerConfig } from "../../src/config.ts";
 import { createIndexer, type Indexer } from "../../src/indexer.ts";
 import { createIndexerMetrics, type IndexerMetrics } from "../../src/metrics.ts";
-import type { TransformSet } from "../../src/transforms/index.ts";
+import type { TransformSet } from "../../src/prepare/transforms/index.ts";
 import { testLogger } from "./clients.ts";
 
 export interface RunningIndexer {

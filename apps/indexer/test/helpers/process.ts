@@ -89,14 +89,3 @@ export function spawnIndexer(
   };
   return self;
 }
-
-/** Sum of the samples of a metric in Prometheus text whose labels include `labels`. */
-export function sampleSum(text: string, name: string, labels: Record<string, string> = {}): number {
-  let total = 0;
-  for (const line of text.split("\n")) {
-    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
-    const ok = Object.entries(labels).every(([key, value]) => line.includes(`${key}="${value}"`));
-    if (ok) total += Number(line.slice(line.lastIndexOf(" ") + 1));
-  }
-  return total;
-}

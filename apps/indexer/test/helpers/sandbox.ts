@@ -1,4 +1,5 @@
 import type { Client } from "@opensearch-project/opensearch";
+import { waitFor } from "@wikistream/testkit";
 import type { Kafka } from "kafkajs";
 import { cleanup } from "./cleanup.ts";
 import { testKafka, testOpenSearch } from "./clients.ts";
@@ -10,7 +11,6 @@ import { type IndexerProcess, spawnIndexer } from "./process.ts";
 import { connectedProducer, produceEvents } from "./produce.ts";
 import type { RealEvent } from "./recordings.ts";
 import { createTestTopics, fullyCommitted, readTopic } from "./topics.ts";
-import { waitFor } from "./wait.ts";
 
 /**
  * One test file's corner of the shared local stack: uniquely named topics, consumer group and indices,

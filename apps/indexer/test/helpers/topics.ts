@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { ensureTopics } from "@wikistream/kafka";
+import { waitFor } from "@wikistream/testkit";
 import type { Kafka } from "kafkajs";
 import type { TestNames } from "./names.ts";
-import { waitFor } from "./wait.ts";
 
 /** The two input topics (3 partitions each) and the dead-letter topic of the test names. */
 export async function createTestTopics(kafka: Kafka, names: TestNames): Promise<void> {

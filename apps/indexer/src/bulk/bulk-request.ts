@@ -1,5 +1,4 @@
-import { type IndexBucket, type IndexedStream, indexFor } from "./indices.ts";
-import type { IndexDocument } from "./transform.ts";
+import { type IndexBucket, type IndexedStream, indexFor } from "../index/names.ts";
 
 /** One `_bulk` operation: the action line and the document line, NDJSON, ready to concatenate. */
 export interface BulkOperation {
@@ -35,12 +34,13 @@ export interface IndexNaming {
 }
 
 /**
- * The `index` operation for a document: `_index` from the stream and meta.dt (see indices.ts), `_id`
+ * The `index` operation for a document: `_index` from the stream and meta.dt (see index/names.ts), `_id`
  * from meta.id. `index` (not `create`) so a re-delivery overwrites instead of failing with 409.
  */
 export function bulkOperation(
   stream: IndexedStream,
-  document: IndexDocument,
+  /** The document to index (see prepare/transform.ts); only serialised here. */
+  document: object,
   meta: { id: string; dt: string },
   naming: IndexNaming,
 ): BulkOperation {

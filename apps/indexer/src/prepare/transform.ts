@@ -1,5 +1,5 @@
+import { TransformError } from "../errors.ts";
 import type { IndexedEvent } from "./decode.ts";
-import { TransformError } from "./errors.ts";
 import {
   type DerivedFields,
   eventTime,

@@ -1,7 +1,7 @@
 import { explainKafkaStartupError } from "@wikistream/kafka";
 import { displayUrl } from "@wikistream/opensearch";
 import { DeadlineExceededError, errorMessage, WikistreamError } from "@wikistream/resilience";
-import type { IndexerConfig } from "./config.ts";
+import type { IndexerConfig } from "../config.ts";
 
 type Settings = Pick<IndexerConfig, "kafkaBrokers" | "opensearchUrl" | "httpHost" | "httpPort">;
 

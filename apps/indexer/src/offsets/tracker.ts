@@ -5,34 +5,43 @@
  * Offsets need not be contiguous (transaction markers and compaction leave gaps).
  */
 export class OffsetTracker {
-  readonly #pending = new Map<bigint, boolean>();
+  /** Offset → finished, for every record after the committable point. */
+  readonly #finished = new Map<bigint, boolean>();
   readonly #order: bigint[] = [];
   #head = 0;
   #lastAdded: bigint | undefined;
   #committable: bigint | undefined;
   #unfinished = 0;
 
-  /** Registers a consumed record; offsets must increase. */
+  /**
+   * Whether a record at `offset` was already added: offsets only increase within a generation, so one
+   * at or before the last added one is a re-fetched copy of a record already on its way.
+   */
+  taken(offset: bigint): boolean {
+    return this.#lastAdded !== undefined && offset <= this.#lastAdded;
+  }
+
+  /** Registers a consumed record; offsets must increase (check taken() first). */
   add(offset: bigint): void {
-    if (this.#lastAdded !== undefined && offset <= this.#lastAdded) {
+    if (this.taken(offset)) {
       throw new RangeError(`offset ${offset} added after ${this.#lastAdded}`);
     }
     this.#lastAdded = offset;
-    this.#pending.set(offset, false);
+    this.#finished.set(offset, false);
     this.#order.push(offset);
     this.#unfinished += 1;
   }
 
   /** Marks a record finished; unknown offsets (already finished, or from before a reset) are ignored. */
   finish(offset: bigint): boolean {
-    if (this.#pending.get(offset) !== false) return false;
-    this.#pending.set(offset, true);
+    if (this.#finished.get(offset) !== false) return false;
+    this.#finished.set(offset, true);
     this.#unfinished -= 1;
     // Advance the contiguous finished prefix.
     while (this.#head < this.#order.length) {
       const next = this.#order[this.#head]!;
-      if (this.#pending.get(next) !== true) break;
-      this.#pending.delete(next);
+      if (this.#finished.get(next) !== true) break;
+      this.#finished.delete(next);
       this.#committable = next + 1n;
       this.#head += 1;
     }
@@ -50,14 +59,14 @@ export class OffsetTracker {
 
   /**
    * Records after the committable point, finished or not: what this tracker holds in memory, and what
-   * a restart would re-read. One stuck record keeps it growing while `pending` stays small.
+   * a restart would re-read. One stuck record keeps it growing while `unfinished` stays small.
    */
   get window(): number {
     return this.#order.length - this.#head;
   }
 
-  /** Records added and not yet finished. */
-  get pending(): number {
+  /** Records added and not yet finished (what /status and the metrics call pending). */
+  get unfinished(): number {
     return this.#unfinished;
   }
 }

@@ -1,8 +1,8 @@
 import { DeadlineExceededError } from "@wikistream/resilience";
 import kafkajs from "kafkajs";
 import { describe, expect, it } from "vitest";
-import { IndexTemplateError } from "./errors.ts";
-import { explainStartupError } from "./startup-errors.ts";
+import { IndexTemplateError } from "../errors.ts";
+import { explainStartupError } from "./explain.ts";
 
 const config = {
   kafkaBrokers: ["127.0.0.1:9092"],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { componentTemplates, indexTemplates } from "./index-template.ts";
+import { componentTemplates, indexTemplates } from "./templates.ts";
 
 const settings = { prefix: "wikistream", shards: 1, replicas: 0, refreshInterval: "5s" };
 

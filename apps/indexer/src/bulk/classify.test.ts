@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { OpenSearchUnavailableError } from "../errors.ts";
 import { type BulkAnswer, classifyBulk } from "./classify.ts";
-import { OpenSearchUnavailableError } from "./errors.ts";
 
 const ok = (status: number, id: string) => ({
   index: {
@@ -70,7 +70,7 @@ describe("classifyBulk", () => {
       4,
     );
     expect(outcome).toEqual({
-      kind: "items",
+      kind: "partial",
       count: 4,
       reject: [
         {
@@ -147,7 +147,7 @@ describe("classifyBulk", () => {
     });
     expect(classifyBulk(response(200, undefined), 1)).toMatchObject({ kind: "retry" });
     expect(classifyBulk(response(200, { errors: true, items: [{ index: { _id: "a" } }] }), 1)).toMatchObject({
-      kind: "items",
+      kind: "partial",
       retry: [{ position: 0, type: "missing_status" }],
     });
   });

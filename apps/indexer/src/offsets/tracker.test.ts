@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { OffsetTracker } from "./offsets.ts";
+import { OffsetTracker } from "./tracker.ts";
 
 describe("OffsetTracker", () => {
   it("commits nothing until the first record is finished", () => {
@@ -8,10 +8,10 @@ describe("OffsetTracker", () => {
     tracker.add(11n);
     tracker.finish(11n);
     expect(tracker.committable()).toBeUndefined();
-    expect(tracker.pending).toBe(1);
+    expect(tracker.unfinished).toBe(1);
     tracker.finish(10n);
     expect(tracker.committable()).toBe(12n);
-    expect(tracker.pending).toBe(0);
+    expect(tracker.unfinished).toBe(0);
   });
 
   it("never commits past an unfinished record, whatever finishes after it", () => {
@@ -42,8 +42,17 @@ describe("OffsetTracker", () => {
     expect(tracker.finish(7n)).toBe(false);
     expect(tracker.finish(1n)).toBe(true);
     expect(tracker.finish(1n)).toBe(false);
-    expect(tracker.pending).toBe(0);
+    expect(tracker.unfinished).toBe(0);
     expect(() => tracker.add(1n)).toThrow(RangeError);
+  });
+
+  it("says which offsets were already taken (a re-fetched record), without throwing", () => {
+    const tracker = new OffsetTracker();
+    expect(tracker.taken(0n)).toBe(false);
+    tracker.add(3n);
+    expect(tracker.taken(2n)).toBe(true);
+    expect(tracker.taken(3n)).toBe(true);
+    expect(tracker.taken(4n)).toBe(false);
   });
 
   it("stays correct over many records finished out of order", () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { bucketSuffix, indexFor, indexPattern, readAlias } from "../index/names.ts";
+import type { IndexDocument } from "../prepare/transform.ts";
 import { bulkBody, bulkOperation, utf8Length } from "./bulk-request.ts";
-import { bucketSuffix, indexFor, indexPattern, readAlias } from "./indices.ts";
-import type { IndexDocument } from "./transform.ts";
 
 const naming = { prefix: "wikistream", bucket: "month" as const };
 const meta = { id: "0416300b-980c-45bb-b0a2-c9d7a9e2b7eb", dt: "2023-07-29T07:51:39Z" };

@@ -1,8 +1,8 @@
 import { recordHeaders } from "@wikistream/events";
 import { describe, expect, it } from "vitest";
-import { loadRealEvents, withChange } from "../test/helpers/recordings.ts";
+import { loadRealEvents, withChange } from "../../test/helpers/recordings.ts";
+import type { ConsumedRecord } from "../record.ts";
 import { decodeRecord, streamOfRecord } from "./decode.ts";
-import type { ConsumedRecord } from "./record.ts";
 
 const encoder = new TextEncoder();
 const events = loadRealEvents();

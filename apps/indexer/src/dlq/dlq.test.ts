@@ -2,10 +2,11 @@ import { recordHeaders } from "@wikistream/events";
 import type { Producer, ProducerRecord } from "kafkajs";
 import { CompressionTypes } from "kafkajs";
 import { describe, expect, it } from "vitest";
-import { createDeadLetterPublisher, type DeadLetter, deadLetterMessage, truncateLetter } from "./dlq.ts";
-import { DeadLetterPublishError, DeadLetterTooLargeError } from "./errors.ts";
+import { DeadLetterPublishError, DeadLetterTooLargeError } from "../errors.ts";
+import { deadLetterMessage, type RecordDeadLetter, truncateLetter } from "./letter.ts";
+import { createDeadLetterPublisher } from "./publisher.ts";
 
-const letter = (value: string): DeadLetter => ({
+const letter = (value: string): RecordDeadLetter => ({
   record: {
     topic: "t",
     partition: 0,

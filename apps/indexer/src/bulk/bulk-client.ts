@@ -1,7 +1,7 @@
 import type { Client } from "@opensearch-project/opensearch";
 import { errorMessage } from "@wikistream/resilience";
+import { OpenSearchTimeoutError, OpenSearchUnavailableError } from "../errors.ts";
 import type { BulkAnswer } from "./classify.ts";
-import { OpenSearchTimeoutError, OpenSearchUnavailableError } from "./errors.ts";
 
 export interface BulkClient {
   /** Sends one `_bulk` body. Never throws: every failure is a BulkAnswer for classify(). */

@@ -6,7 +6,7 @@ import {
   OpenSearchServerError,
   OpenSearchThrottledError,
   OpenSearchUnexpectedStatusError,
-} from "./errors.ts";
+} from "../errors.ts";
 
 /** What the bulk client got back: an HTTP answer (any status), or no answer at all. */
 export type BulkAnswer =
@@ -26,15 +26,16 @@ export interface ItemFailure {
 /**
  * The closed set of outcomes of one `_bulk` call.
  * - ok: every item indexed.
- * - items: some items failed; `retry` (429, 5xx) are resent alone, `reject` (other 4xx: mapping and
- *   parse errors) are dead-lettered with OpenSearch's reason; all other items are indexed.
+ * - partial: some items failed (a partial failure); `retry` (429, 5xx) are resent alone, `reject`
+ *   (other 4xx: mapping and parse errors) are dead-lettered with OpenSearch's reason; all other items
+ *   are indexed.
  * - retry: the whole request failed in a way that may pass later (429, 5xx, 401/403, no answer).
  * - reject: the whole request was refused as malformed or too large (400/413): resending it unchanged
  *   cannot help, so the caller splits it until the offending item is alone, then dead-letters it.
  */
 export type BulkOutcome =
   | { kind: "ok"; count: number }
-  | { kind: "items"; count: number; retry: ItemFailure[]; reject: ItemFailure[] }
+  | { kind: "partial"; count: number; retry: ItemFailure[]; reject: ItemFailure[] }
   | { kind: "retry"; error: IndexerError }
   | { kind: "reject"; error: IndexerError; status: number; reason: string };
 
@@ -106,5 +107,5 @@ export function classifyBulk(answer: BulkAnswer, count: number): BulkOutcome {
     (isRetryableItemStatus(itemStatus) ? retry : reject).push(failure);
   });
   if (retry.length === 0 && reject.length === 0) return { kind: "ok", count };
-  return { kind: "items", count, retry, reject };
+  return { kind: "partial", count, retry, reject };
 }

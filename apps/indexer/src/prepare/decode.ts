@@ -6,8 +6,8 @@ import {
   resolveStream,
   validateEvent,
 } from "@wikistream/events";
-import { type IndexedStream, isIndexedStream } from "./indices.ts";
-import type { ConsumedRecord } from "./record.ts";
+import { type IndexedStream, isIndexedStream } from "../index/names.ts";
+import type { ConsumedRecord } from "../record.ts";
 
 export type IndexedEvent =
   | { stream: "mediawiki.recentchange"; event: RecentChange }

@@ -1,9 +1,9 @@
 import type { RecentChange } from "@wikistream/events";
 import { recordHeaders } from "@wikistream/events";
 import { describe, expect, it } from "vitest";
-import { loadRealEvents } from "../test/helpers/recordings.ts";
+import { loadRealEvents } from "../../test/helpers/recordings.ts";
+import { TransformError } from "../errors.ts";
 import { decodeRecord, type IndexedEvent } from "./decode.ts";
-import { TransformError } from "./errors.ts";
 import { defaultTransforms, toDocument } from "./transform.ts";
 import { isIpAddress, isTemporaryAccount, siteOf } from "./transforms/index.ts";
 

@@ -1,7 +1,7 @@
 import type { Client } from "@opensearch-project/opensearch";
-import { IndexTemplateError } from "./errors.ts";
-import { allAlias, type IndexedStream, indexedStreams, indexPattern, readAlias } from "./indices.ts";
+import { IndexTemplateError } from "../errors.ts";
 import { commonMappings, pageChangeMappings, recentChangeMappings } from "./mappings.ts";
+import { allAlias, type IndexedStream, indexedStreams, indexPattern, readAlias } from "./names.ts";
 
 export interface TemplateSettings {
   prefix: string;

@@ -1,0 +1,208 @@
+import { Batcher, type BatchLimits } from "./batch.ts";
+import { type DeliveryPlan, type DeliveryStep, planDelivery } from "./plan.ts";
+import type { CodedError, Deliverable, RetryPolicy, SendBatch } from "./types.ts";
+
+/** What the sender reports; the pipeline turns these into offsets, dead letters, metrics and logs. */
+export interface SenderEvents<T> {
+  delivered(item: T, at: number): void;
+  deadLetter(item: T, reason: string, detail: string, status: number): void;
+  /** Items enter a retry wait (their partitions pause meanwhile)… */
+  retryScheduled(items: readonly T[], reason: string): void;
+  /** …and leave it, one by one, when the wait is over. */
+  retryDue(item: T): void;
+  /** A whole request failed or was refused. */
+  requestError(error: CodedError): void;
+  /** After a failed request nothing is sent for `delayMs`. */
+  backingOff(error: CodedError, delayMs: number, documents: number): void;
+  /** Requests in flight changed; `settled` follows every answer. */
+  inFlight(count: number): void;
+  settled(): void;
+  /** A callback or timer threw (never a delivery outcome): counted and logged, never unhandled. */
+  unexpected(what: string, error: unknown): void;
+}
+
+export interface SenderOptions<T> {
+  send: SendBatch<T>;
+  limits: BatchLimits;
+  concurrency: number;
+  retry: RetryPolicy;
+  now: () => number;
+  /** False for an item whose work no longer counts (its partition was reassigned): never sent. */
+  isLive: (item: T) => boolean;
+  events: SenderEvents<T>;
+  random?: () => number;
+}
+
+/**
+ * Acts on delivery plans: batches items (count, bytes, linger), keeps at most `concurrency` sends in
+ * flight, asks planDelivery() what each answer means and does it: reports delivered and dead-lettered
+ * items, holds items for their retry delay and queues them again, sends the halves of a refused batch,
+ * and after a failed request sends nothing until the backoff delay has passed. Knows nothing about
+ * what it delivers to: `send` does.
+ */
+export class BulkSender<T extends Deliverable> {
+  readonly #options: SenderOptions<T>;
+  readonly #batcher: Batcher<T>;
+  /** Halves of refused batches, sent before anything the batcher holds. */
+  readonly #splitBatches: T[][] = [];
+  readonly #retryTimers = new Set<ReturnType<typeof setTimeout>>();
+  #wakeTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Nothing is sent before this time (a failed request's backoff). */
+  #notBefore = 0;
+  /** Whole requests failed in a row. */
+  #requestAttempt = 0;
+  #inFlight = 0;
+  /** Send partial batches too, until the queue is empty (flush). */
+  #flushing = false;
+  #closed = false;
+
+  constructor(options: SenderOptions<T>) {
+    this.#options = options;
+    this.#batcher = new Batcher<T>(options.limits);
+  }
+
+  add(item: T, at: number): void {
+    this.#batcher.add(item, at);
+  }
+
+  /** Sends the batches that are due (full, or lingered long enough), within the concurrency. */
+  sendDue(): void {
+    if (this.#closed) return;
+    const at = this.#options.now();
+    while (this.#inFlight < this.#options.concurrency) {
+      if (at < this.#notBefore) {
+        this.#wakeIn(this.#notBefore - at);
+        return;
+      }
+      const batch = this.#nextBatch(at);
+      if (!batch) break;
+      this.#send(batch).catch((error: unknown) => this.#options.events.unexpected("bulk send", error));
+    }
+    if (this.#batcher.size === 0 && this.#splitBatches.length === 0) this.#flushing = false;
+    const due = this.#batcher.dueIn(at);
+    if (this.#inFlight < this.#options.concurrency && due !== undefined) this.#wakeIn(Math.max(1, due));
+  }
+
+  /** Sends everything queued now, partial batches included, instead of waiting for the linger time. */
+  flush(): void {
+    this.#flushing = true;
+    this.sendDue();
+  }
+
+  /** Drops queued items that are no longer live (a previous generation's); returns how many. */
+  dropStale(): number {
+    return this.#batcher.remove((item) => !this.#options.isLive(item)).length;
+  }
+
+  get inFlight(): number {
+    return this.#inFlight;
+  }
+
+  get queued(): number {
+    return this.#batcher.size + this.#splitBatches.reduce((sum, batch) => sum + batch.length, 0);
+  }
+
+  close(): void {
+    this.#closed = true;
+    for (const timer of this.#retryTimers) clearTimeout(timer);
+    this.#retryTimers.clear();
+    if (this.#wakeTimer !== undefined) clearTimeout(this.#wakeTimer);
+  }
+
+  #wakeIn(delay: number): void {
+    if (this.#wakeTimer !== undefined || this.#closed) return;
+    this.#wakeTimer = setTimeout(() => {
+      this.#wakeTimer = undefined;
+      this.#guard("pump", () => this.sendDue());
+    }, delay);
+  }
+
+  #guard(what: string, run: () => void): void {
+    try {
+      run();
+    } catch (error) {
+      this.#options.events.unexpected(what, error);
+    }
+  }
+
+  #nextBatch(at: number): T[] | undefined {
+    while (true) {
+      const batch = this.#splitBatches.shift() ?? this.#batcher.take(at, this.#flushing);
+      if (!batch) return undefined;
+      const live = batch.filter(this.#options.isLive);
+      if (live.length > 0) return live;
+    }
+  }
+
+  // Synchronous up to the send itself, so that #inFlight counts it before sendDue() looks again.
+  async #send(batch: T[]): Promise<void> {
+    const { events } = this.#options;
+    this.#inFlight += 1;
+    events.inFlight(this.#inFlight);
+    try {
+      const outcome = await this.#options.send(batch);
+      if (this.#closed) return;
+      const plan = planDelivery(outcome, batch, {
+        policy: this.#options.retry,
+        requestAttempt: this.#requestAttempt,
+        ...(this.#options.random ? { random: this.#options.random } : {}),
+      });
+      this.#act(plan, batch.length);
+    } finally {
+      this.#inFlight -= 1;
+      events.inFlight(this.#inFlight);
+      events.settled();
+      this.sendDue();
+    }
+  }
+
+  #act(plan: DeliveryPlan<T>, documents: number): void {
+    if (plan.requestBackoff === "reset") this.#requestAttempt = 0;
+    if (plan.requestBackoff === "advance") this.#requestAttempt += 1;
+    if (plan.error) this.#options.events.requestError(plan.error);
+    const at = this.#options.now();
+    for (const step of plan.steps) this.#do(step, at, documents);
+  }
+
+  #do(step: DeliveryStep<T>, at: number, documents: number): void {
+    const { events } = this.#options;
+    switch (step.kind) {
+      case "index":
+        for (const item of step.items) events.delivered(item, at);
+        return;
+      case "dead_letter":
+        events.deadLetter(step.item, step.reason, step.detail, step.status);
+        return;
+      case "retry_later":
+        if (step.countsAsAttempt) for (const item of step.items) item.attempts += 1;
+        this.#retryLater(step.items, step.delayMs, step.reason);
+        return;
+      case "split":
+        this.#splitBatches.push(...step.batches);
+        return;
+      case "back_off":
+        this.#notBefore = Math.max(this.#notBefore, at + step.delayMs);
+        events.backingOff(step.error, step.delayMs, documents);
+        return;
+    }
+  }
+
+  /** Holds items for `delayMs` (their partitions paused meanwhile), then queues them again. */
+  #retryLater(items: readonly T[], delayMs: number, reason: string): void {
+    const { events } = this.#options;
+    events.retryScheduled(items, reason);
+    const timer = setTimeout(() => {
+      this.#retryTimers.delete(timer);
+      if (this.#closed) return;
+      this.#guard("retry timer", () => {
+        const at = this.#options.now();
+        for (const item of items) {
+          events.retryDue(item);
+          if (this.#options.isLive(item)) this.#batcher.add(item, at);
+        }
+        this.sendDue();
+      });
+    }, delayMs);
+    this.#retryTimers.add(timer);
+  }
+}

@@ -1,0 +1,45 @@
+import { classifyProduceError } from "@wikistream/kafka";
+import { errorMessage } from "@wikistream/resilience";
+import { CompressionTypes, type Producer } from "kafkajs";
+import { DeadLetterPublishError, DeadLetterTooLargeError } from "../errors.ts";
+import { deadLetterMessage, type RecordDeadLetter } from "./letter.ts";
+
+export interface DeadLetterPublisher {
+  /**
+   * Resolves once Kafka acknowledged every letter; throws DeadLetterTooLargeError when Kafka refused
+   * the send as too large, else DeadLetterPublishError (both retryable).
+   */
+  publish(letters: readonly RecordDeadLetter[]): Promise<void>;
+}
+
+export function createDeadLetterPublisher(options: {
+  producer: Producer;
+  topic: string;
+  acks: -1 | 0 | 1;
+}): DeadLetterPublisher {
+  return {
+    async publish(letters) {
+      if (letters.length === 0) return;
+      try {
+        await options.producer.send({
+          topic: options.topic,
+          acks: options.acks,
+          compression: CompressionTypes.GZIP,
+          messages: letters.map((letter) => deadLetterMessage(letter)),
+        });
+      } catch (cause) {
+        // MESSAGE_TOO_LARGE or RECORD_LIST_TOO_LARGE anywhere in the cause chain: a smaller send may pass.
+        if (classifyProduceError(cause) === "too_large") {
+          throw new DeadLetterTooLargeError(
+            `${letters.length} record(s) too large for ${options.topic}: ${errorMessage(cause)}`,
+            { cause, context: { topic: options.topic } },
+          );
+        }
+        throw new DeadLetterPublishError(
+          `could not write ${letters.length} record(s) to ${options.topic}: ${errorMessage(cause)}`,
+          { cause, context: { topic: options.topic } },
+        );
+      }
+    },
+  };
+}

@@ -1,0 +1,173 @@
+import type { LifecycleState } from "@wikistream/http";
+import type { Logger } from "@wikistream/log";
+import type { Producer } from "kafkajs";
+import { ConsumerCrashedError, errorCode } from "./errors.ts";
+import type { IndexerDeps, IndexerStatus } from "./indexer-types.ts";
+import type { Committer } from "./offsets/committer.ts";
+import type { Pipeline } from "./pipeline.ts";
+import type { Source } from "./source.ts";
+import { type Settle, setUp } from "./startup/setup.ts";
+
+/** The collaborators one indexer composes; built by createIndexer, driven by IndexerLifecycle. */
+export interface IndexerParts {
+  deps: IndexerDeps;
+  log: Logger;
+  /** Aborted by stop(): ends any start-up wait. */
+  abort: AbortController;
+  producer: Producer;
+  settle: Settle;
+  source: Source;
+  pipeline: Pipeline;
+  committer: Committer;
+}
+
+/**
+ * created → starting → running → stopping → stopped, or failed once the consumer crashed for good:
+ * start-up (setUp, then the consumer), the consumer's events, and the drain on stop.
+ */
+export class IndexerLifecycle {
+  readonly #parts: IndexerParts;
+  #state: LifecycleState = "created";
+  #templatesInstalled = false;
+  #joined = false;
+  #assignment: Record<string, number[]> = {};
+  /** The consumer was started: stop() drains and commits. */
+  #consuming = false;
+  #stopped: Promise<void> | undefined;
+
+  constructor(parts: IndexerParts) {
+    this.#parts = parts;
+  }
+
+  /** True from the first stop(): nothing new is taken, nothing paused is resumed. */
+  get stopping(): boolean {
+    return this.#stopped !== undefined;
+  }
+
+  async start(): Promise<void> {
+    const { deps, log, abort, pipeline, committer } = this.#parts;
+    const { config } = deps;
+    if (this.#state !== "created") throw new Error(`indexer already ${this.#state}`);
+    this.#state = "starting";
+    log.info("starting", {
+      groupId: config.groupId,
+      topics: config.topics.map(({ topic }) => topic),
+      indexPrefix: config.indexPrefix,
+    });
+    for (const variable of config.deprecatedVariables) log.warn("deprecated setting", { variable });
+    try {
+      await setUp({
+        ...this.#parts,
+        ...deps,
+        logger: log,
+        signal: abort.signal,
+        onTemplatesInstalled: () => {
+          this.#templatesInstalled = true;
+        },
+      });
+      if (abort.signal.aborted) return;
+      this.#consuming = true;
+      await this.#parts.source.start({
+        onRecords: (topic, partition, records, highWatermark) => {
+          if (!this.stopping) pipeline.accept(topic, partition, records, highWatermark);
+        },
+        onAssignment: (assignment) => {
+          this.#joined = true;
+          this.#assignment = assignment;
+          pipeline.assign(assignment);
+        },
+        onRebalancing: () => {
+          // Still a member of the old generation: flush and commit what is acknowledged now.
+          pipeline.flush();
+          void committer.commitNow();
+        },
+        onCrash: (error, restart) => this.#crash(error, restart),
+      });
+    } catch (error) {
+      // A stop() during start-up ends the waiting; that is not a start-up failure.
+      if (abort.signal.aborted) return;
+      throw error;
+    }
+    committer.every(config.commitIntervalMs);
+    if (this.#state === "starting") this.#state = "running";
+  }
+
+  stop(): Promise<void> {
+    this.#stopped ??= this.#stop();
+    return this.#stopped;
+  }
+
+  ready(): boolean {
+    return this.#state === "running" && this.#templatesInstalled && this.#joined;
+  }
+
+  healthy(): boolean {
+    return this.#state !== "failed";
+  }
+
+  status(): IndexerStatus {
+    const stats = this.#parts.pipeline.stats();
+    return {
+      state: this.#state,
+      templatesInstalled: this.#templatesInstalled,
+      joined: this.#joined,
+      assignment: this.#assignment,
+      pending: stats.pending,
+      inFlight: stats.inFlight,
+      queued: stats.queued,
+      pausedPartitions: stats.paused,
+      lag: stats.lag,
+      counts: stats.counts,
+      lastCommitAt: this.#parts.committer.lastCommitAt,
+    };
+  }
+
+  #crash(error: Error, restart: boolean): void {
+    const { deps, log } = this.#parts;
+    deps.metrics.consumerCrashes.inc({ restart: String(restart) });
+    // kafkajs already left the group; ready again only after the next GROUP_JOIN.
+    this.#joined = false;
+    if (restart) {
+      log.warn("consumer crashed; kafkajs restarts it", { error });
+      return;
+    }
+    if (this.#state === "stopping" || this.#state === "stopped") return;
+    this.#state = "failed";
+    const fatal = new ConsumerCrashedError(`consumer crashed: ${error.message}`, { cause: error });
+    deps.metrics.errors.inc({ code: fatal.code });
+    deps.onFatal?.(fatal);
+  }
+
+  /** Stop fetching, drain within INDEXER_DRAIN_TIMEOUT_MS, commit what is finished, disconnect. */
+  async #stop(): Promise<void> {
+    const { deps, log, abort, source, pipeline, committer, producer } = this.#parts;
+    const previous = this.#state;
+    this.#state = "stopping";
+    abort.abort(new Error("stopping"));
+    committer.stopTimer();
+    try {
+      if (this.#consuming) {
+        try {
+          source.pauseAll();
+          await source.idle();
+          const drained = await pipeline.drain(deps.config.drainTimeoutMs);
+          if (!drained)
+            log.warn("drain timed out; unfinished records stay uncommitted", { ...pipeline.stats() });
+        } finally {
+          await committer.commitNow();
+        }
+      }
+    } catch (error) {
+      deps.metrics.errors.inc({ code: errorCode(error) });
+      log.error("drain failed; committed what was finished", { error });
+    } finally {
+      pipeline.close();
+      await source.stop().catch((error: unknown) => log.warn("consumer disconnect failed", { error }));
+      await producer
+        .disconnect()
+        .catch((error: unknown) => log.warn("producer disconnect failed", { error }));
+    }
+    this.#state = previous === "failed" ? "failed" : "stopped";
+    log.info("stopped", { lastCommitAt: committer.lastCommitAt });
+  }
+}

@@ -1,0 +1,54 @@
+import { type BulkOperation, bulkOperation, type IndexNaming } from "../bulk/bulk-request.ts";
+import { TransformError } from "../errors.ts";
+import type { IndexedStream } from "../index/names.ts";
+import type { ConsumedRecord } from "../record.ts";
+import { decodeRecord } from "./decode.ts";
+import { toDocument } from "./transform.ts";
+import type { TransformSet } from "./transforms/index.ts";
+
+export interface PrepareOptions {
+  topicPrefix: string;
+  transforms: TransformSet;
+  naming: IndexNaming;
+}
+
+/** What becomes of one consumed record before delivery. */
+export type Prepared =
+  | {
+      readonly kind: "item";
+      readonly operation: BulkOperation;
+      readonly stream: IndexedStream;
+      readonly eventTimeMs: number;
+    }
+  | { readonly kind: "skip"; readonly reason: string }
+  | {
+      readonly kind: "dead_letter";
+      readonly stage: "decode" | "transform";
+      readonly reason: string;
+      readonly detail: string;
+      /** The error a transform threw, for errors_total{code}. */
+      readonly error?: unknown;
+    };
+
+/** decode → transform → bulk operation, or a skip (canary) or a dead letter naming why. Pure. */
+export function prepareRecord(record: ConsumedRecord, options: PrepareOptions): Prepared {
+  const decoded = decodeRecord(record, options.topicPrefix);
+  if (decoded.kind === "skip") return { kind: "skip", reason: decoded.reason };
+  if (decoded.kind === "reject") {
+    return { kind: "dead_letter", stage: "decode", reason: decoded.reason, detail: decoded.detail };
+  }
+  try {
+    const document = toDocument(decoded, options.transforms);
+    const operation = bulkOperation(decoded.stream, document, decoded.event.meta, options.naming);
+    return {
+      kind: "item",
+      operation,
+      stream: decoded.stream,
+      eventTimeMs: Date.parse(decoded.event.meta.dt),
+    };
+  } catch (error) {
+    const cause = error instanceof TransformError ? error.cause : undefined;
+    const detail = cause instanceof Error ? `${(error as Error).message}: ${cause.message}` : String(error);
+    return { kind: "dead_letter", stage: "transform", reason: "transform_failed", detail, error };
+  }
+}
