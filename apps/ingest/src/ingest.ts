@@ -3,10 +3,8 @@ import { produceErrorCode } from "@wikistream/kafka";
 import type { Logger } from "@wikistream/log";
 import { errorMessage } from "@wikistream/resilience";
 import type { Kafka } from "kafkajs";
-import { countAck, summariseAck } from "./acked.ts";
 import type { IngestConfig } from "./config.ts";
 import type { IngestMetrics } from "./metrics.ts";
-import { prepareKafka } from "./prepare.ts";
 import { ProducerSlot } from "./publish/producer-slot.ts";
 import { Publisher } from "./publish/publisher.ts";
 import { readStream } from "./read-stream.ts";
@@ -15,9 +13,11 @@ import type { ResumePoint } from "./resume/recover.ts";
 import { startingPoint } from "./resume/resume-point.ts";
 import { FrameRouter } from "./route/router.ts";
 import { SeenIds } from "./route/seen-ids.ts";
-import { type IngestState, type IngestStatus, Tally } from "./status.ts";
+import { prepareKafka } from "./startup/prepare.ts";
+import { countAck, summariseAck } from "./status/acked.ts";
+import { type IngestState, type IngestStatus, Tally } from "./status/tally.ts";
 
-export type { IngestState, IngestStatus } from "./status.ts";
+export type { IngestState, IngestStatus } from "./status/tally.ts";
 
 export interface IngestDeps {
   config: IngestConfig;

@@ -5,7 +5,7 @@ import { type IngestConfig, loadIngestConfig } from "./config.ts";
 import { createHttpApp } from "./http/server.ts";
 import { createIngest } from "./ingest.ts";
 import { createIngestMetrics } from "./metrics.ts";
-import { explainStartupError } from "./startup-errors.ts";
+import { explainStartupError } from "./startup/explain.ts";
 
 const runtime = await detectRuntime();
 await runApp<Readonly<IngestConfig>, Logger>(runtime, {

@@ -5,7 +5,7 @@ import type { Publisher } from "./publish/publisher.ts";
 import { rewindEventId } from "./resume/rewind.ts";
 import type { FrameRouter } from "./route/router.ts";
 import { followStream } from "./sse/follow.ts";
-import { explainUnreachable } from "./startup-errors.ts";
+import { explainUnreachable } from "./startup/explain.ts";
 
 export interface ReadStreamOptions {
   /** What to connect to, `?since=` included. */

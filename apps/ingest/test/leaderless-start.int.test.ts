@@ -8,7 +8,7 @@ import {
   stopSecondBroker,
   waitUntilLeaderless,
 } from "../../../test/helpers/second-broker.ts";
-import { explainStartupError } from "../src/startup-errors.ts";
+import { explainStartupError } from "../src/startup/explain.ts";
 import {
   buildIngest,
   kafka,

@@ -3,7 +3,7 @@ import { silentLogger } from "@wikistream/log";
 import { describe, expect, it } from "vitest";
 import { createIngestMetrics } from "../metrics.ts";
 import type { OutboundRecord } from "../records/record.ts";
-import { Tally } from "../status.ts";
+import { Tally } from "../status/tally.ts";
 import { sampleEvent } from "../testing/sample-event.ts";
 import { FrameRouter } from "./router.ts";
 import { SeenIds } from "./seen-ids.ts";

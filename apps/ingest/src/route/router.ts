@@ -4,7 +4,7 @@ import { decodeFrame } from "../decode.ts";
 import type { IngestMetrics } from "../metrics.ts";
 import { type DeadLetter, deadLetterRecord, frameId } from "../records/dead-letter.ts";
 import { eventRecord, type OutboundRecord } from "../records/record.ts";
-import type { Tally } from "../status.ts";
+import type { Tally } from "../status/tally.ts";
 import { decideRoute, type RoutableFrame, type Route } from "./decide.ts";
 import type { SeenIds } from "./seen-ids.ts";
 

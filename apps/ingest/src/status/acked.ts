@@ -1,7 +1,7 @@
 import type { StreamName } from "@wikistream/events";
-import type { IngestMetrics } from "./metrics.ts";
-import type { OutboundRecord } from "./records/record.ts";
-import type { Tally } from "./status.ts";
+import type { IngestMetrics } from "../metrics.ts";
+import type { OutboundRecord } from "../records/record.ts";
+import type { Tally } from "./tally.ts";
 
 export interface AckSummary {
   /** Events per stream topic. */

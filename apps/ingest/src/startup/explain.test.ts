@@ -1,7 +1,7 @@
 import { DeadlineExceededError } from "@wikistream/resilience";
 import kafkajs from "kafkajs";
 import { describe, expect, it } from "vitest";
-import { explainStartupError } from "./startup-errors.ts";
+import { explainStartupError } from "./explain.ts";
 
 const config = { kafkaBrokers: ["127.0.0.1:9092"], httpHost: "127.0.0.1", httpPort: 8081 };
 

@@ -1,6 +1,6 @@
 import { explainKafkaStartupError } from "@wikistream/kafka";
 import { errorMessage } from "@wikistream/resilience";
-import type { IngestConfig } from "./config.ts";
+import type { IngestConfig } from "../config.ts";
 
 /** One line that names the setting or address at fault and how to fix it. */
 export function explainStartupError(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import type { OutboundRecord } from "../records/record.ts";
 import { summariseAck } from "./acked.ts";
-import type { OutboundRecord } from "./records/record.ts";
 
 const record = (topic: string, eventTimeMs?: number): OutboundRecord => ({
   topic,

@@ -1,9 +1,9 @@
 import { ensureTopics, untilClusterSettles } from "@wikistream/kafka";
 import type { Logger } from "@wikistream/log";
 import type { Kafka } from "kafkajs";
-import type { IngestConfig } from "./config.ts";
-import type { ProducerSlot } from "./publish/producer-slot.ts";
-import { type ResumePoint, recoverResumePoint } from "./resume/recover.ts";
+import type { IngestConfig } from "../config.ts";
+import type { ProducerSlot } from "../publish/producer-slot.ts";
+import { type ResumePoint, recoverResumePoint } from "../resume/recover.ts";
 
 export interface PrepareOptions {
   kafka: Kafka;
