@@ -16,9 +16,11 @@ import { fmt, say } from "./format.ts";
 import { repoRoot, untilOpenSearchUsable } from "./lib/stack.ts";
 import { parseOptions } from "./options.ts";
 import { backpressure } from "./parts/backpressure.ts";
+import { baselinesSection } from "./parts/baselines.ts";
 import { indexerCatchUp } from "./parts/catchup.ts";
 import { freshness } from "./parts/freshness.ts";
-import { type Backlog, ingestThroughput } from "./parts/ingest.ts";
+import { type IngestResults, ingestThroughput } from "./parts/ingest.ts";
+import type { Measured } from "./parts/results.ts";
 
 quietKnownWarnings(process);
 const options = parseOptions(process.argv.slice(2));
@@ -33,9 +35,14 @@ console.log(`wikistream benchmarks — ${startedAt.toISOString()}\n${header.join
 let failure: unknown;
 try {
   if (parts.has("catchup") || parts.has("freshness")) await untilOpenSearchUsable(ctx.opensearch);
-  let backlog: Backlog | undefined;
-  if (parts.has("ingest") || parts.has("catchup")) backlog = await ingestThroughput(ctx);
-  if (parts.has("catchup") && backlog !== undefined) await indexerCatchUp(ctx, backlog);
+  const measured: Measured[] = [];
+  let ingest: IngestResults | undefined;
+  if (parts.has("ingest") || parts.has("catchup")) ingest = await ingestThroughput(ctx);
+  measured.push(...(ingest?.measured ?? []));
+  if (parts.has("catchup") && ingest !== undefined)
+    measured.push(...(await indexerCatchUp(ctx, ingest.backlogs)));
+  const baselines = baselinesSection(measured);
+  if (baselines !== undefined) ctx.report.add(baselines);
   if (parts.has("freshness")) await freshness(ctx);
   if (parts.has("backpressure")) await backpressure(ctx);
 } catch (error) {
