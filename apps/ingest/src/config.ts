@@ -73,28 +73,7 @@ export function loadIngestConfig(source: Record<string, string | undefined>): Re
     }
     return stream;
   });
-  if (raw.INGEST_RECONNECT_MAX_MS < raw.INGEST_RECONNECT_INITIAL_MS) {
-    throw invalid(
-      "INGEST_RECONNECT_MAX_MS",
-      raw.INGEST_RECONNECT_MAX_MS,
-      "must be >= INGEST_RECONNECT_INITIAL_MS",
-    );
-  }
-  if (raw.INGEST_BUFFER_SIZE < raw.INGEST_BATCH_SIZE) {
-    throw invalid(
-      "INGEST_BUFFER_SIZE",
-      raw.INGEST_BUFFER_SIZE,
-      `must be >= INGEST_BATCH_SIZE (${raw.INGEST_BATCH_SIZE})`,
-    );
-  }
-  const streamTopics = streams.map((stream) => topicForStream(raw.INGEST_TOPIC_PREFIX, stream));
-  if (streamTopics.includes(raw.INGEST_DLQ_TOPIC)) {
-    throw invalid(
-      "INGEST_DLQ_TOPIC",
-      raw.INGEST_DLQ_TOPIC,
-      "must not be one of the stream topics (INGEST_TOPIC_PREFIX + stream)",
-    );
-  }
+  refuseUnsafeCombinations(raw, streams);
   return Object.freeze({
     streamUrl: raw.INGEST_STREAM_URL.replace(/\/+$/, ""),
     streams: [...new Set(streams)],
@@ -117,4 +96,32 @@ export function loadIngestConfig(source: Record<string, string | undefined>): Re
     startupTimeoutMs: raw.INGEST_STARTUP_TIMEOUT_MS,
     logLevel: raw.INGEST_LOG_LEVEL,
   });
+}
+
+type RawIngestEnv = z.infer<typeof ingestEnvSchema>;
+
+/** Settings each valid alone but not together. */
+function refuseUnsafeCombinations(raw: RawIngestEnv, streams: readonly StreamName[]): void {
+  if (raw.INGEST_RECONNECT_MAX_MS < raw.INGEST_RECONNECT_INITIAL_MS) {
+    throw invalid(
+      "INGEST_RECONNECT_MAX_MS",
+      raw.INGEST_RECONNECT_MAX_MS,
+      "must be >= INGEST_RECONNECT_INITIAL_MS",
+    );
+  }
+  if (raw.INGEST_BUFFER_SIZE < raw.INGEST_BATCH_SIZE) {
+    throw invalid(
+      "INGEST_BUFFER_SIZE",
+      raw.INGEST_BUFFER_SIZE,
+      `must be >= INGEST_BATCH_SIZE (${raw.INGEST_BATCH_SIZE})`,
+    );
+  }
+  const streamTopics = streams.map((stream) => topicForStream(raw.INGEST_TOPIC_PREFIX, stream));
+  if (streamTopics.includes(raw.INGEST_DLQ_TOPIC)) {
+    throw invalid(
+      "INGEST_DLQ_TOPIC",
+      raw.INGEST_DLQ_TOPIC,
+      "must not be one of the stream topics (INGEST_TOPIC_PREFIX + stream)",
+    );
+  }
 }

@@ -27,82 +27,120 @@ export async function* connect(options: ConnectOptions): AsyncGenerator<StreamMe
   const connection = new AbortController();
   const abortConnection = () => connection.abort(signal.reason);
   signal.addEventListener("abort", abortConnection, { once: true });
-  let stalled = false;
-  let stallTimer: ReturnType<typeof setTimeout> | undefined;
-  const armStallTimer = () => {
-    clearTimeout(stallTimer);
-    stallTimer = setTimeout(() => {
-      stalled = true;
-      connection.abort(new Error("stalled"));
-    }, options.stallTimeoutMs);
-  };
-
+  const stall = new StallTimer(options.stallTimeoutMs, () => connection.abort(new Error("stalled")));
   try {
-    const headers: Record<string, string> = { accept: "text/event-stream", ...options.headers };
-    if (options.lastEventId) headers["last-event-id"] = options.lastEventId;
-    armStallTimer();
-    let response: Response;
-    try {
-      response = await (options.fetch ?? fetch)(url, { headers, signal: connection.signal });
-    } catch (cause) {
-      if (signal.aborted) throw signal.reason;
-      const reason = stalled ? "stalled" : "unreachable";
-      throw new StreamError(reason, `cannot connect to ${url}: ${describeCause(cause)}`, { cause, url });
-    }
-    if (!response.ok || !response.body) {
-      const body = (await response.text().catch(() => "")).trim().slice(0, 300);
-      const status = response.status;
-      const reason = status === 429 ? "http_429" : status >= 500 ? "http_5xx" : "http_4xx";
-      const hint =
-        reason === "http_4xx"
-          ? `; ${refusalHint(status, { userAgent: headers["user-agent"], lastEventId: options.lastEventId })}`
-          : "";
-      throw new StreamError(reason, `${url} answered HTTP ${status}: ${body}${hint}`, {
-        url,
-        status,
-        retryAfterMs: parseRetryAfter(response.headers.get("retry-after")),
-      });
-    }
-
-    const pending: StreamMessage[] = [];
-    const parser = createParser({
-      onEvent: (message: EventSourceMessage) =>
-        pending.push({ type: "event", id: message.id, event: message.event, data: message.data }),
-      onRetry: (ms) => pending.push({ type: "retry", ms }),
-      onComment: (text) => pending.push({ type: "comment", text }),
-    });
-    // A streaming decoder keeps a UTF-8 character that is split across chunks intact.
-    const decoder = new TextDecoder();
-    const reader = response.body.getReader();
-    try {
-      while (true) {
-        let chunk: ReadableStreamReadResult<Uint8Array>;
-        try {
-          chunk = await reader.read();
-        } catch (cause) {
-          if (signal.aborted) throw signal.reason;
-          const reason = stalled ? "stalled" : "network";
-          const detail = stalled ? `no bytes for ${options.stallTimeoutMs} ms` : describeCause(cause);
-          throw new StreamError(reason, `reading ${url} failed: ${detail}`, { cause, url });
-        }
-        if (chunk.done) break;
-        options.onBytes?.(chunk.value.byteLength);
-        parser.feed(decoder.decode(chunk.value, { stream: true }));
-        // While the consumer holds us at a yield (Kafka backpressure) we are not reading, so the
-        // silence is ours, not the server's: the stall clock runs only while we wait for bytes.
-        clearTimeout(stallTimer);
-        while (pending.length > 0) yield pending.shift()!;
-        armStallTimer();
-      }
-    } finally {
-      reader.releaseLock();
-    }
+    stall.arm();
+    const body = await open(options, connection.signal, stall);
+    yield* messages(body, options, stall);
     // A frame cut off by the close is incomplete by definition and is discarded (SSE spec §9.2.6).
     throw new StreamError("closed", `${url} closed the stream`, { url });
   } finally {
-    clearTimeout(stallTimer);
+    stall.pause();
     signal.removeEventListener("abort", abortConnection);
     connection.abort();
+  }
+}
+
+/** Aborts the connection when no byte arrived for `ms`; paused while the consumer holds the reader. */
+class StallTimer {
+  readonly #ms: number;
+  readonly #onStall: () => void;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #stalled = false;
+
+  constructor(ms: number, onStall: () => void) {
+    this.#ms = ms;
+    this.#onStall = onStall;
+  }
+
+  get stalled(): boolean {
+    return this.#stalled;
+  }
+
+  arm(): void {
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => {
+      this.#stalled = true;
+      this.#onStall();
+    }, this.#ms);
+  }
+
+  pause(): void {
+    clearTimeout(this.#timer);
+  }
+}
+
+/** The response body of a successful request; a failure or refusal as a StreamError with its reason. */
+async function open(
+  options: ConnectOptions,
+  connection: AbortSignal,
+  stall: StallTimer,
+): Promise<ReadableStream<Uint8Array>> {
+  const { url, signal } = options;
+  const headers: Record<string, string> = { accept: "text/event-stream", ...options.headers };
+  if (options.lastEventId) headers["last-event-id"] = options.lastEventId;
+  let response: Response;
+  try {
+    response = await (options.fetch ?? fetch)(url, { headers, signal: connection });
+  } catch (cause) {
+    if (signal.aborted) throw signal.reason;
+    const reason = stall.stalled ? "stalled" : "unreachable";
+    throw new StreamError(reason, `cannot connect to ${url}: ${describeCause(cause)}`, { cause, url });
+  }
+  if (response.ok && response.body) return response.body;
+  const body = (await response.text().catch(() => "")).trim().slice(0, 300);
+  const status = response.status;
+  const reason = status === 429 ? "http_429" : status >= 500 ? "http_5xx" : "http_4xx";
+  const hint =
+    reason === "http_4xx"
+      ? `; ${refusalHint(status, { userAgent: headers["user-agent"], lastEventId: options.lastEventId })}`
+      : "";
+  throw new StreamError(reason, `${url} answered HTTP ${status}: ${body}${hint}`, {
+    url,
+    status,
+    retryAfterMs: parseRetryAfter(response.headers.get("retry-after")),
+  });
+}
+
+/** The SSE messages of a body, until it ends; a read failure as a `network` or `stalled` StreamError. */
+async function* messages(
+  body: ReadableStream<Uint8Array>,
+  options: ConnectOptions,
+  stall: StallTimer,
+): AsyncGenerator<StreamMessage> {
+  const { url, signal } = options;
+  const pending: StreamMessage[] = [];
+  const parser = createParser({
+    onEvent: (message: EventSourceMessage) =>
+      pending.push({ type: "event", id: message.id, event: message.event, data: message.data }),
+    onRetry: (ms) => pending.push({ type: "retry", ms }),
+    onComment: (text) => pending.push({ type: "comment", text }),
+  });
+  // A streaming decoder keeps a UTF-8 character that is split across chunks intact.
+  const decoder = new TextDecoder();
+  const reader = body.getReader();
+  try {
+    while (true) {
+      let chunk: ReadableStreamReadResult<Uint8Array>;
+      try {
+        chunk = await reader.read();
+      } catch (cause) {
+        if (signal.aborted) throw signal.reason;
+        const reason = stall.stalled ? "stalled" : "network";
+        const detail = stall.stalled ? `no bytes for ${options.stallTimeoutMs} ms` : describeCause(cause);
+        throw new StreamError(reason, `reading ${url} failed: ${detail}`, { cause, url });
+      }
+      if (chunk.done) return;
+      options.onBytes?.(chunk.value.byteLength);
+      parser.feed(decoder.decode(chunk.value, { stream: true }));
+      // While the consumer holds us at a yield (Kafka backpressure) we are not reading, so the
+      // silence is ours, not the server's: the stall clock runs only while we wait for bytes.
+      stall.pause();
+      while (pending.length > 0) yield pending.shift()!;
+      stall.arm();
+    }
+  } finally {
+    reader.releaseLock();
   }
 }
 

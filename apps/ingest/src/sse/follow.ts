@@ -31,51 +31,24 @@ export interface FollowOptions {
  * will keep refusing (bad stream name, 403 for the User-Agent), since retrying cannot help.
  */
 export async function followStream(options: FollowOptions): Promise<void> {
-  const backoff: Backoff = createBackoff({
-    initialMs: options.reconnectInitialMs,
-    maxMs: options.reconnectMaxMs,
-    random: options.random,
-  });
-  let serverRetryMs = 0;
-  let everConnected = false;
-  let toldUnreachable = false;
-  const { signal, logger } = options;
-
+  const state: FollowState = {
+    backoff: createBackoff({
+      initialMs: options.reconnectInitialMs,
+      maxMs: options.reconnectMaxMs,
+      random: options.random,
+    }),
+    serverRetryMs: 0,
+    everConnected: false,
+    toldUnreachable: false,
+  };
+  const { signal } = options;
   while (!signal.aborted) {
-    let received = 0;
+    const connection = { received: 0 };
     try {
-      const lastEventId = options.resumeId();
-      for await (const message of connect({ ...options, lastEventId })) {
-        if (message.type === "retry") serverRetryMs = message.ms;
-        if (message.type !== "event") continue;
-        if (received++ === 0) {
-          everConnected = true;
-          options.onConnected?.();
-          logger.info("stream connected", { url: options.url, lastEventId });
-        }
-        // A connection that delivers is healthy again: the next failure starts from a short delay.
-        backoff.reset();
-        await options.onEvent({ id: message.id, data: message.data });
-      }
+      await readConnection(options, state, connection);
     } catch (error) {
       if (signal.aborted) return;
-      if (!(error instanceof StreamError)) throw error;
-      options.onDisconnect?.(error.reason, error);
-      if (!error.retryable) throw error;
-      if (error.reason === "unreachable" && !everConnected && !toldUnreachable) {
-        toldUnreachable = true;
-        options.onUnreachable?.(error);
-      }
-      // The floor keeps a server that closes right after one event from driving a hot loop.
-      const floor = options.reconnectInitialMs / 10;
-      const delay = Math.max(backoff.next(), floor, serverRetryMs, error.retryAfterMs ?? 0);
-      logger.warn("stream disconnected, reconnecting", {
-        reason: error.reason,
-        error: error.message,
-        url: options.url,
-        eventsThisConnection: received,
-        delayMs: delay,
-      });
+      const delay = delayAfter(error, options, state, connection.received);
       try {
         await sleep(delay, signal);
       } catch {
@@ -83,4 +56,56 @@ export async function followStream(options: FollowOptions): Promise<void> {
       }
     }
   }
+}
+
+/** What the reconnect loop carries from one connection to the next. */
+interface FollowState {
+  backoff: Backoff;
+  /** The server's last `retry:`, a floor for every later delay. */
+  serverRetryMs: number;
+  everConnected: boolean;
+  toldUnreachable: boolean;
+}
+
+/** One connection, each event handed to onEvent; ends by throwing (a close is a StreamError too). */
+async function readConnection(
+  options: FollowOptions,
+  state: FollowState,
+  connection: { received: number },
+): Promise<void> {
+  const lastEventId = options.resumeId();
+  for await (const message of connect({ ...options, lastEventId })) {
+    if (message.type === "retry") state.serverRetryMs = message.ms;
+    if (message.type !== "event") continue;
+    if (connection.received++ === 0) {
+      state.everConnected = true;
+      options.onConnected?.();
+      options.logger.info("stream connected", { url: options.url, lastEventId });
+    }
+    // A connection that delivers is healthy again: the next failure starts from a short delay.
+    state.backoff.reset();
+    await options.onEvent({ id: message.id, data: message.data });
+  }
+}
+
+/** The wait before reconnecting after `error`; rethrows what retrying cannot fix. */
+function delayAfter(error: unknown, options: FollowOptions, state: FollowState, received: number): number {
+  if (!(error instanceof StreamError)) throw error;
+  options.onDisconnect?.(error.reason, error);
+  if (!error.retryable) throw error;
+  if (error.reason === "unreachable" && !state.everConnected && !state.toldUnreachable) {
+    state.toldUnreachable = true;
+    options.onUnreachable?.(error);
+  }
+  // The floor keeps a server that closes right after one event from driving a hot loop.
+  const floor = options.reconnectInitialMs / 10;
+  const delay = Math.max(state.backoff.next(), floor, state.serverRetryMs, error.retryAfterMs ?? 0);
+  options.logger.warn("stream disconnected, reconnecting", {
+    reason: error.reason,
+    error: error.message,
+    url: options.url,
+    eventsThisConnection: received,
+    delayMs: delay,
+  });
+  return delay;
 }
