@@ -1,0 +1,83 @@
+import { parseArgs } from "node:util";
+import { UsageError } from "./errors.ts";
+
+export type OptionSpec = Record<string, { type: "string" | "boolean"; multiple?: boolean; short?: string }>;
+
+/** `node:util` parseArgs, strict, its errors (which name the flag) turned into UsageError. */
+export function parseFlags<T extends OptionSpec>(argv: readonly string[], options: T) {
+  try {
+    return parseArgs({ args: [...argv], options, strict: true, allowPositionals: true });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+/** A comma-separated and/or repeated flag as one list; undefined when absent. */
+export function listFlag(value: string | string[] | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  const items = (Array.isArray(value) ? value : [value]).flatMap((v) => v.split(",")).map((v) => v.trim());
+  const list = items.filter(Boolean);
+  return list.length > 0 ? list : undefined;
+}
+
+export function intFlag(value: string | undefined, flag: string, min = 0): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value) || Number(value) < min) {
+    throw new UsageError(`${flag}: expected an integer >= ${min}, got "${value}"`);
+  }
+  return Number(value);
+}
+
+/** Kafka offsets stay strings (they are 64-bit). */
+export function offsetFlag(value: string | undefined, flag: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value))
+    throw new UsageError(`${flag}: expected an offset (an integer >= 0), got "${value}"`);
+  return value;
+}
+
+export function oneOf<T extends string>(
+  value: string | undefined,
+  flag: string,
+  allowed: readonly T[],
+): T | undefined {
+  if (value === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new UsageError(`${flag}: expected one of ${allowed.join(", ")}, got "${value}"`);
+  }
+  return value as T;
+}
+
+/** Where the services are: flags first, then the variables the apps read, then the local defaults. */
+export const connectionOptions = {
+  brokers: { type: "string" },
+  opensearch: { type: "string" },
+  json: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const satisfies OptionSpec;
+
+export interface Connection {
+  brokers: string[];
+  opensearchUrl: string;
+  /** Only from the environment, never from a flag: argv is visible to every user of the host. */
+  opensearchUsername: string | undefined;
+  opensearchPassword: string | undefined;
+}
+
+export function connectionOf(
+  values: { brokers?: string | undefined; opensearch?: string | undefined },
+  env: Record<string, string | undefined>,
+): Connection {
+  const brokers = listFlag(values.brokers ?? env.KAFKA_BROKERS ?? "127.0.0.1:9092");
+  if (brokers === undefined) throw new UsageError("--brokers: expected host:port[,host:port…]");
+  const opensearchUrl = values.opensearch ?? env.OPENSEARCH_URL ?? "http://127.0.0.1:9200";
+  if (!/^https?:\/\/[^/]/.test(opensearchUrl)) {
+    throw new UsageError(`--opensearch: expected an http(s) URL, got "${opensearchUrl}"`);
+  }
+  return {
+    brokers,
+    opensearchUrl,
+    opensearchUsername: env.OPENSEARCH_USERNAME || undefined,
+    opensearchPassword: env.OPENSEARCH_PASSWORD || undefined,
+  };
+}

@@ -1,0 +1,120 @@
+import { createOpenSearch } from "@wikistream/opensearch";
+import { connectionOf, connectionOptions, parseFlags } from "../args.ts";
+import { parseDuration } from "../duration.ts";
+import { UsageError } from "../errors.ts";
+import type { Io } from "../io.ts";
+import { applyPolicy, deleteIndex, hasIsm, listIndices } from "./cluster.ts";
+import { defaultPolicyId, defaultRetentionDays, ismPolicy } from "./ism.ts";
+import { bucketOf, planPrune } from "./plan.ts";
+
+export const INDICES_USAGE = `usage: wikistream indices list  [--index-prefix P] [--json]
+       wikistream indices prune --older-than 90d [--dry-run] [--index-prefix P]
+       wikistream indices ism   [--apply] [--retention-days 90] [--policy-id ${defaultPolicyId}]
+
+  list    every <prefix>-* index: documents, bytes, created, and the age of the month it holds
+  prune   delete the indices whose bucket (month in the name) ended more than --older-than ago;
+          names that are not <prefix>-<family>-<yyyy[.mm[.dd]]> are never deleted
+  ism     print the ISM policy; --apply installs it and attaches it to existing indices where the
+          cluster has the ISM plugin (exit 1 and say so where it has not)
+connection: --opensearch (OPENSEARCH_URL, default http://127.0.0.1:9200); OPENSEARCH_USERNAME/PASSWORD`;
+
+const options = {
+  ...connectionOptions,
+  "index-prefix": { type: "string" },
+  "older-than": { type: "string" },
+  "dry-run": { type: "boolean" },
+  apply: { type: "boolean" },
+  "retention-days": { type: "string" },
+  "policy-id": { type: "string" },
+} as const;
+
+const days = (ms: number) => (ms / 86_400_000).toFixed(1);
+const mib = (bytes: number) => (bytes / 1_048_576).toFixed(1);
+
+export async function runIndices(argv: readonly string[], io: Io): Promise<number> {
+  const { values, positionals } = parseFlags(argv, options);
+  const [action] = positionals;
+  if (values.help || action === undefined) {
+    io.out(INDICES_USAGE);
+    return 0;
+  }
+  const connection = connectionOf(values, io.env);
+  const client = createOpenSearch({
+    url: connection.opensearchUrl,
+    username: connection.opensearchUsername,
+    password: connection.opensearchPassword,
+  });
+  const prefix = values["index-prefix"] ?? "wikistream";
+  const now = io.now();
+
+  if (action === "list") {
+    for (const index of await listIndices(client, prefix)) {
+      const bucket = bucketOf(index.index, prefix);
+      const row = {
+        ...index,
+        created: new Date(index.createdMs).toISOString(),
+        ageDays: bucket ? Number(days(now - bucket.endMs)) : null,
+      };
+      io.out(
+        values.json
+          ? JSON.stringify(row)
+          : `${index.index}  ${index.docs} docs  ${mib(index.bytes)} MiB  created ${row.created}  ${bucket ? `month ended ${days(now - bucket.endMs)} days ago` : "(not a bucket index)"}  ${index.health}/${index.status}`,
+      );
+    }
+    return 0;
+  }
+  if (action === "prune") {
+    if (values["older-than"] === undefined)
+      throw new UsageError("indices prune: --older-than is required (e.g. --older-than 90d)");
+    const olderThan = parseDuration(values["older-than"], "--older-than");
+    const plan = planPrune(await listIndices(client, prefix), prefix, olderThan, now);
+    let deleted = 0;
+    for (const decision of plan) {
+      if (decision.action === "keep") continue;
+      const { index } = decision.index;
+      if (values["dry-run"]) {
+        io.out(
+          `would delete ${index} (${decision.index.docs} docs, month ended ${days(decision.ageMs)} days ago)`,
+        );
+      } else {
+        await deleteIndex(client, index);
+        io.out(
+          `deleted ${index} (${decision.index.docs} docs, month ended ${days(decision.ageMs)} days ago)`,
+        );
+      }
+      deleted += 1;
+    }
+    const kept = plan.length - deleted;
+    io.err(
+      `${values["dry-run"] ? "dry run: would delete" : "deleted"} ${deleted} of ${plan.length} ${prefix}-* indices; kept ${kept}`,
+    );
+    return 0;
+  }
+  if (action === "ism") {
+    const retentionDays =
+      values["retention-days"] === undefined ? defaultRetentionDays : Number(values["retention-days"]);
+    if (!Number.isInteger(retentionDays) || retentionDays < 1) {
+      throw new UsageError(
+        `--retention-days: expected a whole number of days >= 1, got "${values["retention-days"]}"`,
+      );
+    }
+    const policy = ismPolicy({ prefix, retentionDays });
+    if (!values.apply) {
+      io.out(JSON.stringify(policy, null, 2));
+      return 0;
+    }
+    if (!(await hasIsm(client))) {
+      io.err(
+        "indices ism: this cluster has no ISM plugin (_plugins/_ism has no handler); run `wikistream indices prune` on a schedule instead",
+      );
+      return 1;
+    }
+    const id = values["policy-id"] ?? defaultPolicyId;
+    const { updated, attached } = await applyPolicy(client, id, policy, `${prefix}-*`);
+    io.err(
+      `indices ism: policy ${id} ${updated ? "updated" : "created"}; attached to ${attached} existing index(es)`,
+    );
+    return 0;
+  }
+  throw new UsageError(`indices: unknown action "${action}" (expected list, prune or ism)`);
+}
