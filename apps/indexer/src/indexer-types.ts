@@ -4,7 +4,7 @@ import type { Logger } from "@wikistream/log";
 import type { Kafka } from "kafkajs";
 import type { IndexerConfig } from "./config.ts";
 import type { IndexerMetrics } from "./metrics.ts";
-import type { PipelineStats } from "./pipeline.ts";
+import type { PipelineStats } from "./pipeline-types.ts";
 import type { TransformSet } from "./prepare/transforms/index.ts";
 
 // The indexer's public contract (createIndexer's dependencies and what it returns), apart from its

@@ -1,61 +1,18 @@
 import { recordHeaders } from "@wikistream/events";
 import type { Logger } from "@wikistream/log";
-import type { BulkClient } from "./bulk/bulk-client.ts";
-import type { BulkOperation, IndexNaming } from "./bulk/bulk-request.ts";
 import { createBulkSend } from "./bulk/bulk-send.ts";
-import type { BatchLimits } from "./delivery/batch.ts";
 import { BulkSender, type SenderEvents } from "./delivery/sender.ts";
-import type { Deliverable, RetryPolicy } from "./delivery/types.ts";
 import type { DeadLetterStage, RecordDeadLetter } from "./dlq/letter.ts";
-import type { DeadLetterPublisher } from "./dlq/publisher.ts";
 import { DeadLetterQueue } from "./dlq/queue.ts";
 import { DeadLetterTruncatedError, errorCode } from "./errors.ts";
-import { type IndexedStream, indexedStreams } from "./index/names.ts";
-import type { IndexerMetrics } from "./metrics.ts";
-import type { PartitionControl, PartitionState, RecordRef } from "./offsets/partition-state.ts";
+import { indexedStreams } from "./index/names.ts";
+import type { PartitionState, RecordRef } from "./offsets/partition-state.ts";
 import { PartitionTable } from "./offsets/partition-table.ts";
+import type { BulkItem, PipelineOptions, PipelineStats } from "./pipeline-types.ts";
 import { prepareRecord } from "./prepare/prepare-record.ts";
-import type { TransformSet } from "./prepare/transforms/index.ts";
 import type { ConsumedRecord, TopicPartitionOffset } from "./record.ts";
 
-export interface PipelineOptions {
-  bulk: BulkClient;
-  deadLetters: DeadLetterPublisher;
-  control: PartitionControl;
-  metrics: IndexerMetrics;
-  logger: Logger;
-  naming: IndexNaming;
-  topicPrefix: string;
-  transforms: TransformSet;
-  limits: BatchLimits;
-  concurrency: number;
-  /** A partition pauses when this many records sit after its committable offset (finished or not). */
-  maxUncommittedPerPartition: number;
-  retry: RetryPolicy;
-  /** Per dead-letter send; defaults to deadLetterSendLimits. */
-  deadLetterLimits?: { maxLetters: number; maxBytes: number };
-  now?: () => number;
-}
-
-export interface PipelineStats {
-  /** Records consumed and not yet finished. */
-  pending: number;
-  inFlight: number;
-  queued: number;
-  paused: number;
-  partitions: number;
-  /** Records after the committed position, summed over the owned partitions. */
-  lag: number;
-  /** Since start: records consumed, and their outcomes (retried counts resends). */
-  counts: { consumed: number; indexed: number; retried: number; deadLettered: number; skipped: number };
-}
-
-/** A document on its way to OpenSearch, with the record it came from. */
-export interface BulkItem extends BulkOperation, RecordRef, Deliverable {
-  readonly record: ConsumedRecord;
-  readonly stream: IndexedStream;
-  readonly eventTimeMs: number;
-}
+export type { BulkItem, PipelineOptions, PipelineStats } from "./pipeline-types.ts";
 
 /**
  * Composition of the stages: prepare (decode → transform → bulk operation) → delivery (batch, send,

@@ -1,0 +1,53 @@
+import type { Logger } from "@wikistream/log";
+import type { BulkClient } from "./bulk/bulk-client.ts";
+import type { BulkOperation, IndexNaming } from "./bulk/bulk-request.ts";
+import type { BatchLimits } from "./delivery/batch.ts";
+import type { Deliverable, RetryPolicy } from "./delivery/types.ts";
+import type { DeadLetterPublisher } from "./dlq/publisher.ts";
+import type { IndexedStream } from "./index/names.ts";
+import type { IndexerMetrics } from "./metrics.ts";
+import type { PartitionControl, RecordRef } from "./offsets/partition-state.ts";
+import type { TransformSet } from "./prepare/transforms/index.ts";
+import type { ConsumedRecord } from "./record.ts";
+
+// What the pipeline takes, reports and carries between its stages; apart from pipeline.ts so that
+// the status types and tests import types that import nothing back.
+
+export interface PipelineOptions {
+  bulk: BulkClient;
+  deadLetters: DeadLetterPublisher;
+  control: PartitionControl;
+  metrics: IndexerMetrics;
+  logger: Logger;
+  naming: IndexNaming;
+  topicPrefix: string;
+  transforms: TransformSet;
+  limits: BatchLimits;
+  concurrency: number;
+  /** A partition pauses when this many records sit after its committable offset (finished or not). */
+  maxUncommittedPerPartition: number;
+  retry: RetryPolicy;
+  /** Per dead-letter send; defaults to deadLetterSendLimits. */
+  deadLetterLimits?: { maxLetters: number; maxBytes: number };
+  now?: () => number;
+}
+
+export interface PipelineStats {
+  /** Records consumed and not yet finished. */
+  pending: number;
+  inFlight: number;
+  queued: number;
+  paused: number;
+  partitions: number;
+  /** Records after the committed position, summed over the owned partitions. */
+  lag: number;
+  /** Since start: records consumed, and their outcomes (retried counts resends). */
+  counts: { consumed: number; indexed: number; retried: number; deadLettered: number; skipped: number };
+}
+
+/** A document on its way to OpenSearch, with the record it came from. */
+export interface BulkItem extends BulkOperation, RecordRef, Deliverable {
+  readonly record: ConsumedRecord;
+  readonly stream: IndexedStream;
+  readonly eventTimeMs: number;
+}
