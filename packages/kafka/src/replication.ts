@@ -1,4 +1,8 @@
-import { type Admin, ConfigResourceTypes } from "kafkajs";
+import kafkajs, { type Admin } from "kafkajs";
+
+// kafkajs is CommonJS: Node's ES-module loader exposes only its default export, not this name.
+const { ConfigResourceTypes } = kafkajs;
+
 import { describeTopic } from "./topics.ts";
 
 /** What the cluster says about one topic's durability. */
