@@ -146,9 +146,11 @@ function parseEnv(source: Record<string, string | undefined>) {
   }
 }
 
-export function loadIndexerConfig(source: Record<string, string | undefined>): Readonly<IndexerConfig> {
-  const { raw, used } = parseEnv(source);
-  const topics = [...new Set(raw.INDEXER_TOPICS)].map((topic) => {
+type RawConfig = z.infer<typeof indexerEnvSchema>;
+
+/** Input topics, each with the stream it carries by the naming rule. */
+function topicsOf(raw: RawConfig): IndexerConfig["topics"] {
+  return [...new Set(raw.INDEXER_TOPICS)].map((topic) => {
     const stream = streamOfTopic(topic, raw.INDEXER_TOPIC_PREFIX);
     if (!stream) {
       throw invalid(
@@ -159,6 +161,10 @@ export function loadIndexerConfig(source: Record<string, string | undefined>): R
     }
     return { topic, stream };
   });
+}
+
+/** Rules across variables, after each variable parsed on its own. */
+function checkCombinations(raw: RawConfig, topics: IndexerConfig["topics"]): void {
   if (topics.some(({ topic }) => topic === raw.INDEXER_DLQ_TOPIC)) {
     throw invalid("INDEXER_DLQ_TOPIC", raw.INDEXER_DLQ_TOPIC, "must not be one of INDEXER_TOPICS");
   }
@@ -189,6 +195,13 @@ export function loadIndexerConfig(source: Record<string, string | undefined>): R
   if (raw.INDEXER_RETRY_MAX_MS < raw.INDEXER_RETRY_INITIAL_MS) {
     throw invalid("INDEXER_RETRY_MAX_MS", raw.INDEXER_RETRY_MAX_MS, "must be >= INDEXER_RETRY_INITIAL_MS");
   }
+}
+
+// A flat mapping from variable to field, one line each: longer than a screen, read as a table.
+export function loadIndexerConfig(source: Record<string, string | undefined>): Readonly<IndexerConfig> {
+  const { raw, used } = parseEnv(source);
+  const topics = topicsOf(raw);
+  checkCombinations(raw, topics);
   return Object.freeze({
     kafkaBrokers: raw.KAFKA_BROKERS,
     kafkaClientId: raw.INDEXER_CLIENT_ID,

@@ -1,27 +1,11 @@
-import { randomUUID } from "node:crypto";
+import { type RunNames, uniqueNames as runNames } from "@wikistream/testkit";
 
-/** Unique names for one test: topics, group, index prefix; nothing shared with other runs. */
-export interface TestNames {
-  id: string;
-  topicPrefix: string;
-  topics: { recentchange: string; pageChange: string };
+/** Unique names for one test: topics, group, index prefix, dead-letter topic; nothing shared with other runs. */
+export interface TestNames extends RunNames {
   dlqTopic: string;
-  groupId: string;
-  indexPrefix: string;
 }
 
 export function uniqueNames(): TestNames {
-  const id = randomUUID().slice(0, 8);
-  const topicPrefix = `wst-${id}.`;
-  return {
-    id,
-    topicPrefix,
-    topics: {
-      recentchange: `${topicPrefix}mediawiki.recentchange`,
-      pageChange: `${topicPrefix}mediawiki.page_change.v1`,
-    },
-    dlqTopic: `wst-${id}.indexer.dlq`,
-    groupId: `wst-${id}-indexer`,
-    indexPrefix: `wst-${id}`,
-  };
+  const names = runNames("wst");
+  return { ...names, dlqTopic: `wst-${names.id}.indexer.dlq` };
 }
