@@ -5,7 +5,10 @@ import { Counter, Gauge, Histogram, type Registry } from "prom-client";
 const byteBuckets = [1024, 4096, 16_384, 65_536, 262_144, 1_048_576, 4_194_304, 16_777_216, 67_108_864];
 const documentBuckets = [1, 5, 10, 50, 100, 250, 500, 1000, 2500, 5000, 10_000];
 
-/** Every metric of the indexer app, declared once; hot code only calls inc/set/observe. */
+/**
+ * Every metric of the indexer app, declared once; hot code only calls inc/set/observe. One
+ * declaration per metric, longer than a screen: read it as a table.
+ */
 export function createIndexerMetrics(options: { defaultMetrics?: boolean; instance?: string } = {}) {
   const registry: Registry = createRegistry({
     app: "indexer",

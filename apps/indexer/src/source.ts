@@ -83,25 +83,112 @@ export function toConsumedRecord(topic: string, partition: number, message: Kafk
  * with pause()/resume(), and commits happen on the pipeline's schedule, not kafkajs'.
  */
 export function createSource(options: SourceOptions): Source {
-  const consumer: Consumer = options.kafka.consumer({
-    groupId: options.groupId,
-    sessionTimeout: options.sessionTimeoutMs,
-    heartbeatInterval: Math.max(1000, Math.floor(options.sessionTimeoutMs / 10)),
-    rebalanceTimeout: Math.max(60_000, options.sessionTimeoutMs * 2),
-    maxBytesPerPartition: options.maxBytesPerPartition,
-    maxWaitTimeInMs: options.maxWaitTimeMs,
-    allowAutoTopicCreation: false,
-  });
-  let active = 0;
-  let idleWaiters: (() => void)[] = [];
-  let running = false;
-  let consuming = false;
-  const log = options.logger.child({ component: "source", groupId: options.groupId });
+  return new KafkaSource(options);
+}
 
-  const eachBatch = (handlers: SourceHandlers) => async (payload: EachBatchPayload) => {
+class KafkaSource implements Source {
+  readonly #options: SourceOptions;
+  readonly #consumer: Consumer;
+  readonly #log: Logger;
+  /** eachBatch calls running now; idle() waits for 0. */
+  #active = 0;
+  #idleWaiters: (() => void)[] = [];
+  /** In the group and fetching: GROUP_JOIN seen, no CRASH/STOP since. */
+  #consuming = false;
+
+  constructor(options: SourceOptions) {
+    this.#options = options;
+    this.#consumer = options.kafka.consumer({
+      groupId: options.groupId,
+      sessionTimeout: options.sessionTimeoutMs,
+      heartbeatInterval: Math.max(1000, Math.floor(options.sessionTimeoutMs / 10)),
+      rebalanceTimeout: Math.max(60_000, options.sessionTimeoutMs * 2),
+      maxBytesPerPartition: options.maxBytesPerPartition,
+      maxWaitTimeInMs: options.maxWaitTimeMs,
+      allowAutoTopicCreation: false,
+    });
+    this.#log = options.logger.child({ component: "source", groupId: options.groupId });
+  }
+
+  async start(handlers: SourceHandlers): Promise<void> {
+    this.#listen(handlers);
+    const consumer = this.#consumer;
+    const settle = this.#options.settle ?? ((_what, step) => step());
+    await settle("connecting the consumer", () => consumer.connect());
+    await settle("subscribing to the topics", () =>
+      consumer.subscribe({ topics: [...this.#options.topics], fromBeginning: this.#options.fromBeginning }),
+    );
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: 1,
+      eachBatch: (payload) => this.#eachBatch(handlers, payload),
+    });
+  }
+
+  pause(topic: string, partition: number): void {
+    this.#control("pause", () => this.#consumer.pause([{ topic, partitions: [partition] }]));
+  }
+
+  resume(topic: string, partition: number): void {
+    this.#control("resume", () => this.#consumer.resume([{ topic, partitions: [partition] }]));
+  }
+
+  pauseAll(): void {
+    this.#control("pause", () => this.#consumer.pause(this.#options.topics.map((topic) => ({ topic }))));
+  }
+
+  get consuming(): boolean {
+    return this.#consuming;
+  }
+
+  async commit(offsets: readonly TopicPartitionOffset[]): Promise<void> {
+    if (offsets.length === 0) return;
+    // kafkajs returns silently from commitOffsets while its runner is not running: nothing committed.
+    if (!this.#consuming) throw new Error("consumer is not running (crashed or stopped); nothing committed");
+    await this.#consumer.commitOffsets(
+      offsets.map(({ topic, partition, offset }) => ({ topic, partition, offset: offset.toString() })),
+    );
+  }
+
+  idle(): Promise<void> {
+    return this.#active === 0 ? Promise.resolve() : new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  async stop(): Promise<void> {
+    this.#consuming = false;
+    await this.#consumer.disconnect();
+  }
+
+  #listen(handlers: SourceHandlers): void {
+    const consumer = this.#consumer;
+    consumer.on(consumer.events.GROUP_JOIN, (event) => {
+      this.#consuming = true;
+      this.#log.info("joined group", {
+        memberId: event.payload.memberId,
+        assignment: event.payload.memberAssignment,
+      });
+      handlers.onAssignment(event.payload.memberAssignment);
+    });
+    consumer.on(consumer.events.REBALANCING, () => {
+      this.#log.info("group rebalancing");
+      handlers.onRebalancing();
+    });
+    consumer.on(consumer.events.CRASH, (event) => {
+      this.#consuming = false;
+      const { error, restart } = event.payload;
+      this.#log.error("consumer crashed", { error, restart });
+      handlers.onCrash(error, restart);
+    });
+    consumer.on(consumer.events.STOP, () => {
+      this.#consuming = false;
+    });
+  }
+
+  async #eachBatch(handlers: SourceHandlers, payload: EachBatchPayload): Promise<void> {
     const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
     if (!isRunning() || isStale() || batch.messages.length === 0) return;
-    active += 1;
+    this.#active += 1;
     try {
       const records = batch.messages.map((message) =>
         toConsumedRecord(batch.topic, batch.partition, message),
@@ -110,86 +197,23 @@ export function createSource(options: SourceOptions): Source {
       // Taken by the pipeline, so the next fetch starts after it; committed only once finished.
       resolveOffset(batch.messages[batch.messages.length - 1]!.offset);
     } finally {
-      active -= 1;
-      if (active === 0) {
-        const waiters = idleWaiters;
-        idleWaiters = [];
+      this.#active -= 1;
+      if (this.#active === 0) {
+        const waiters = this.#idleWaiters;
+        this.#idleWaiters = [];
         for (const resolve of waiters) resolve();
       }
     }
     await heartbeat();
-  };
+  }
 
   /** kafkajs throws ("Consumer group was not initialized") after a crash; never let that escape. */
-  function control(what: string, run: () => void): void {
-    if (!consuming) return;
+  #control(what: string, run: () => void): void {
+    if (!this.#consuming) return;
     try {
       run();
     } catch (error) {
-      log.warn(`consumer ${what} failed`, { error });
+      this.#log.warn(`consumer ${what} failed`, { error });
     }
   }
-
-  return {
-    async start(handlers) {
-      consumer.on(consumer.events.GROUP_JOIN, (event) => {
-        consuming = true;
-        log.info("joined group", {
-          memberId: event.payload.memberId,
-          assignment: event.payload.memberAssignment,
-        });
-        handlers.onAssignment(event.payload.memberAssignment);
-      });
-      consumer.on(consumer.events.REBALANCING, () => {
-        log.info("group rebalancing");
-        handlers.onRebalancing();
-      });
-      consumer.on(consumer.events.CRASH, (event) => {
-        consuming = false;
-        const { error, restart } = event.payload;
-        log.error("consumer crashed", { error, restart });
-        handlers.onCrash(error, restart);
-      });
-      consumer.on(consumer.events.STOP, () => {
-        consuming = false;
-      });
-      const settle = options.settle ?? ((_what, step) => step());
-      await settle("connecting the consumer", () => consumer.connect());
-      await settle("subscribing to the topics", () =>
-        consumer.subscribe({ topics: [...options.topics], fromBeginning: options.fromBeginning }),
-      );
-      running = true;
-      await consumer.run({
-        autoCommit: false,
-        eachBatchAutoResolve: false,
-        partitionsConsumedConcurrently: 1,
-        eachBatch: eachBatch(handlers),
-      });
-    },
-    pause: (topic, partition) => control("pause", () => consumer.pause([{ topic, partitions: [partition] }])),
-    resume: (topic, partition) =>
-      control("resume", () => consumer.resume([{ topic, partitions: [partition] }])),
-    pauseAll: () => control("pause", () => consumer.pause(options.topics.map((topic) => ({ topic })))),
-    get consuming() {
-      return consuming;
-    },
-    async commit(offsets) {
-      if (offsets.length === 0) return;
-      // kafkajs returns silently from commitOffsets while its runner is not running: nothing committed.
-      if (!consuming) throw new Error("consumer is not running (crashed or stopped); nothing committed");
-      await consumer.commitOffsets(
-        offsets.map(({ topic, partition, offset }) => ({ topic, partition, offset: offset.toString() })),
-      );
-    },
-    idle: () => (active === 0 ? Promise.resolve() : new Promise((resolve) => idleWaiters.push(resolve))),
-    async stop() {
-      consuming = false;
-      if (!running) {
-        await consumer.disconnect();
-        return;
-      }
-      running = false;
-      await consumer.disconnect();
-    },
-  };
 }
