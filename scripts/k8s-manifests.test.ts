@@ -8,8 +8,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
-import { indexerEnvSchema } from "../apps/indexer/src/index.ts";
-import { ingestEnvSchema } from "../apps/ingest/src/index.ts";
+import { indexerEnvSchema, loadIndexerConfig } from "../apps/indexer/src/index.ts";
+import { ingestEnvSchema, loadIngestConfig } from "../apps/ingest/src/index.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const overlaysDir = join(root, "deploy/k8s/overlays");
@@ -159,6 +159,12 @@ describe.skipIf(!kubectl && !process.env.CI).each(overlays)("deploy/k8s/overlays
         expect(unknown, `${deployment.metadata.name}/${container.name}`).toEqual([]);
       }
     }
+  });
+
+  it("gives each app a configuration its config loader accepts", () => {
+    // Values too, not only names: the loaders' cross-checks (topics vs prefix, DLQ topic, URLs).
+    expect(() => loadIngestConfig(configOf(objects, "ingest"))).not.toThrow();
+    expect(() => loadIndexerConfig(configOf(objects, "indexer"))).not.toThrow();
   });
 
   it("runs ingest as a singleton replaced with Recreate", () => {
