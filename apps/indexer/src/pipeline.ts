@@ -47,7 +47,7 @@ export class Pipeline {
       retry: options.retry,
       now: this.#now,
       isLive: (item) => this.#partitions.isCurrent(item.state),
-      events: this.#senderEvents(options.logger.child({ component: "dispatch" })),
+      events: this.#senderEvents(options.logger.child({ component: "delivery" })),
     });
   }
 
