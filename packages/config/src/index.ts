@@ -4,6 +4,7 @@ export {
   type KafkaSaslSettings,
   kafkaConnectionEnv,
   kafkaConnectionFromEnv,
+  kafkaConnectionSchema,
   kafkaSaslMechanisms,
 } from "./kafka-connection.ts";
 export {
@@ -20,6 +21,7 @@ export {
   openSearchAuthKinds,
   openSearchConnectionEnv,
   openSearchConnectionFromEnv,
+  openSearchConnectionSchema,
 } from "./opensearch-connection.ts";
 export { fileFromEnv, Problems, type RawEnv, type ReadFile, secretFromEnv } from "./secrets.ts";
 export { type TlsSettings, tlsFromEnv } from "./tls.ts";

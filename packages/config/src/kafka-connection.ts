@@ -135,3 +135,6 @@ function saslFromEnv(raw: RawEnv, problems: Problems, read: ReadFile): KafkaSasl
   }
   return username !== undefined && password !== undefined ? { mechanism, username, password } : undefined;
 }
+
+/** The Kafka connection variables alone, for tools and tests that read nothing else. */
+export const kafkaConnectionSchema = z.object(kafkaConnectionEnv);

@@ -151,3 +151,9 @@ function authFromEnv(
     );
   return { kind, auth: user && pass ? { kind, username: user, password: pass } : undefined };
 }
+
+/** The OpenSearch connection variables with OPENSEARCH_URL, for tools and tests that read nothing else. */
+export const openSearchConnectionSchema = z.object({
+  OPENSEARCH_URL: env.url("http://127.0.0.1:9200"),
+  ...openSearchConnectionEnv,
+});

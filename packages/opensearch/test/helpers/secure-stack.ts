@@ -1,0 +1,51 @@
+import { execFile } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+
+const run = promisify(execFile);
+const stackScript = fileURLToPath(new URL("../../../../deploy/local/stack.sh", import.meta.url));
+
+/** A private secure-mode stack (own ports and state dir) and the client variables `stack.sh env` prints. */
+export interface SecureStack {
+  /** KAFKA_* and OPENSEARCH_* as an app would read them, files included (CA, *_PASSWORD_FILE). */
+  env: Record<string, string>;
+  state: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `services` of WIKISTREAM_STACK_MODE=secure on the given ports, in a new temporary state dir
+ * (so a fresh CA and fresh passwords), and returns how to reach and stop them. Never the default ports.
+ */
+export async function startSecureStack(
+  services: readonly string[],
+  ports: Record<string, number>,
+): Promise<SecureStack> {
+  const state = await mkdtemp(join(tmpdir(), "wikistream-secure-"));
+  const env = {
+    ...process.env,
+    WIKISTREAM_STACK_MODE: "secure",
+    WIKISTREAM_STATE: state,
+    ...Object.fromEntries(Object.entries(ports).map(([name, port]) => [name, String(port)])),
+  };
+  const stack = (...args: string[]) => run("bash", [stackScript, ...args], { env, maxBuffer: 4 << 20 });
+  const stop = async () => {
+    await stack("down", ...services).catch(() => undefined);
+    await rm(state, { recursive: true, force: true });
+  };
+  try {
+    await stack("up", ...services);
+  } catch (error) {
+    const { stdout = "", stderr = "" } = error as { stdout?: string; stderr?: string };
+    await stop();
+    throw new Error(
+      `stack.sh up ${services.join(" ")} (secure) failed:\n${stdout.slice(-2000)}\n${stderr.slice(-2000)}`,
+    );
+  }
+  const { stdout } = await stack("env");
+  const printed = [...stdout.matchAll(/^export ([A-Z_]+)=(.*)$/gm)].map((m) => [m[1] ?? "", m[2] ?? ""]);
+  return { env: Object.fromEntries(printed), state, stop };
+}
