@@ -64,9 +64,10 @@ export async function bulkCeiling(
   documents: readonly PreparedDocument[],
   bulkSize: number,
   inFlight: number,
+  pass: number,
 ): Promise<CeilingResult> {
   const { opensearch } = ctx;
-  const names = indexerNames(backlog.entry.topics, `ceiling-${bulkSize}x${inFlight}`);
+  const names = indexerNames(backlog.entry.topics, `ceiling-${bulkSize}x${inFlight}-${pass}`);
   backlog.entry.indexers.push(names);
   // The settings the spawned indexer runs with: the same templates, bucket and refresh interval.
   const config = loadIndexerConfig({ ...process.env, ...indexerEnv(backlog.entry.topics, names) });

@@ -7,6 +7,8 @@ export interface Measured {
   who: string;
   /** Events (a) or documents (b) per second. */
   rate: number;
+  /** Part b, indexers only: rate ÷ the best ceiling of the same round. */
+  ofCeiling?: number;
   peakRssMb: number;
   cpuSecondsPer100k: number;
   /** Part b, indexers only: CPU after the process reported ready, per 100k. */
