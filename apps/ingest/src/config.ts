@@ -10,6 +10,8 @@ export const ingestEnvSchema = z.object({
     "wikistream/0.1 (+https://github.com/wikistream/wikistream; set INGEST_USER_AGENT)",
   ),
   INGEST_SINCE: env.optionalString(),
+  // resume: from Kafka's tail, refusing when the topics were emptied; since: from INGEST_SINCE; latest: now.
+  INGEST_START_POLICY: env.enumOf(["resume", "since", "latest"], "resume"),
   INGEST_TOPIC_PREFIX: env.string("wikistream."),
   INGEST_TOPIC_PARTITIONS: env.int(3, { min: 1, max: 1000 }),
   INGEST_DLQ_TOPIC: env.string("wikistream.ingest.dlq"),
@@ -20,6 +22,10 @@ export const ingestEnvSchema = z.object({
   INGEST_STALL_TIMEOUT_MS: env.int(60_000, { min: 100 }),
   INGEST_RECONNECT_INITIAL_MS: env.int(1000, { min: 1 }),
   INGEST_RECONNECT_MAX_MS: env.int(60_000, { min: 1 }),
+  // setTimeout fires at once beyond 2^31-1 ms, so a server's huge retry: would become a reconnect loop.
+  INGEST_SERVER_DELAY_MAX_MS: env.int(300_000, { min: 1, max: 2_147_483_647 }),
+  // Real events are a few KB (the largest recorded one is 6.2 KB); one endless line must not grow the heap.
+  INGEST_MAX_EVENT_BYTES: env.int(1_048_576, { min: 1024, max: 64 * 1_048_576 }),
   // Larger batches only risk Kafka's request size limit (a too-large batch is split, but that costs a
   // failed request each time); 5000 records of a few KB stay well inside it once gzipped.
   INGEST_BATCH_SIZE: env.int(500, { min: 1, max: 5_000 }),
@@ -36,6 +42,7 @@ export interface IngestConfig {
   streams: StreamName[];
   userAgent: string;
   since: string | undefined;
+  startPolicy: "resume" | "since" | "latest";
   topicPrefix: string;
   topicPartitions: number;
   dlqTopic: string;
@@ -46,6 +53,8 @@ export interface IngestConfig {
   stallTimeoutMs: number;
   reconnectInitialMs: number;
   reconnectMaxMs: number;
+  serverDelayMaxMs: number;
+  maxEventBytes: number;
   batchSize: number;
   lingerMs: number;
   bufferSize: number;
@@ -79,6 +88,7 @@ export function loadIngestConfig(source: Record<string, string | undefined>): Re
     streams: [...new Set(streams)],
     userAgent: raw.INGEST_USER_AGENT,
     since: parseSince(raw.INGEST_SINCE),
+    startPolicy: raw.INGEST_START_POLICY,
     topicPrefix: raw.INGEST_TOPIC_PREFIX,
     topicPartitions: raw.INGEST_TOPIC_PARTITIONS,
     dlqTopic: raw.INGEST_DLQ_TOPIC,
@@ -89,6 +99,8 @@ export function loadIngestConfig(source: Record<string, string | undefined>): Re
     stallTimeoutMs: raw.INGEST_STALL_TIMEOUT_MS,
     reconnectInitialMs: raw.INGEST_RECONNECT_INITIAL_MS,
     reconnectMaxMs: raw.INGEST_RECONNECT_MAX_MS,
+    serverDelayMaxMs: raw.INGEST_SERVER_DELAY_MAX_MS,
+    maxEventBytes: raw.INGEST_MAX_EVENT_BYTES,
     batchSize: raw.INGEST_BATCH_SIZE,
     lingerMs: raw.INGEST_LINGER_MS,
     bufferSize: raw.INGEST_BUFFER_SIZE,
@@ -108,6 +120,9 @@ function refuseUnsafeCombinations(raw: RawIngestEnv, streams: readonly StreamNam
       raw.INGEST_RECONNECT_MAX_MS,
       "must be >= INGEST_RECONNECT_INITIAL_MS",
     );
+  }
+  if (raw.INGEST_START_POLICY === "since" && raw.INGEST_SINCE === undefined) {
+    throw invalid("INGEST_START_POLICY", "since", "needs INGEST_SINCE (an ISO-8601 time or epoch ms)");
   }
   if (raw.INGEST_BUFFER_SIZE < raw.INGEST_BATCH_SIZE) {
     throw invalid(

@@ -3,7 +3,15 @@ import { isCanary, resolveStream, type StreamName, validateEvent } from "@wikist
 export type DecodedFrame =
   | { kind: "event"; stream: StreamName; event: DecodedEvent }
   | { kind: "canary"; stream: StreamName }
-  | { kind: "reject"; reason: "invalid_json" | "schema_violation" | "unexpected_stream"; detail: string };
+  | { kind: "reject"; reason: RejectReason; detail: string };
+
+/** Why a frame is dead-lettered before Kafka sees it: by the reader (size, bytes) or by decoding. */
+export type RejectReason =
+  | "invalid_json"
+  | "schema_violation"
+  | "unexpected_stream"
+  | "event_too_large"
+  | "invalid_utf8";
 
 export type DecodedEvent = { meta: { id: string; dt: string; domain?: string | undefined } } & Record<
   string,

@@ -1,9 +1,10 @@
 import { recordHeaders as headers } from "@wikistream/events";
+import type { RejectReason } from "../decode.ts";
 import type { OutboundRecord } from "./record.ts";
 
 /** What the dead-letter topic's JSON value holds (see README, "Dead-letter records"). */
 export interface DeadLetter {
-  reason: "invalid_json" | "schema_violation" | "unexpected_stream" | "too_large";
+  reason: RejectReason | "too_large";
   detail: string;
   /** The stream URL the frame came from. */
   url: string;

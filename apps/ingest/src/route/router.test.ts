@@ -80,6 +80,33 @@ describe("FrameRouter", () => {
     expect(value.reason).toBe("too_large");
     expect(value.detail).toContain("MESSAGE_TOO_LARGE: 20000 characters for t.recentchange");
     expect(value.raw).toHaveLength(16_384);
-    expect(await routes.deadLetterTooLarge({ ...huge, topic: "t.dlq" }, "MESSAGE_TOO_LARGE")).toBeUndefined();
+    // A dead letter already cut short cannot shrink: none (it would loop).
+    expect(await routes.deadLetterTooLarge(letter!, "MESSAGE_TOO_LARGE")).toBeUndefined();
+  });
+
+  it("a big invalid frame whose dead letter Kafka refuses is dead-lettered cut short, not dropped", async () => {
+    const { routes } = router();
+    const bad = await routes.route({ id: "sse-4", data: `{${"z".repeat(50_000)}` });
+    const cut = await routes.deadLetterTooLarge(bad!, "MESSAGE_TOO_LARGE");
+    const value = JSON.parse(cut?.value ?? "{}") as {
+      reason: string;
+      detail: string;
+      raw: string;
+      frameId: string;
+    };
+    expect(value.reason).toBe("invalid_json");
+    expect(value.raw).toHaveLength(16_384);
+    expect(value.detail).toContain("MESSAGE_TOO_LARGE: raw of 50001 characters cut to its first 16384");
+    expect(value.frameId).toBe((JSON.parse(bad!.value) as { frameId: string }).frameId);
+  });
+
+  it("dead-letters a frame the reader marked too large or not UTF-8, without parsing it", async () => {
+    const { routes } = router();
+    const record = await routes.route({
+      id: "sse-5",
+      data: '{"meta":',
+      fault: { reason: "event_too_large", detail: "frame of 9999999 bytes exceeds INGEST_MAX_EVENT_BYTES" },
+    });
+    expect(JSON.parse(record!.value)).toMatchObject({ reason: "event_too_large", sseId: "sse-5" });
   });
 });

@@ -1,15 +1,16 @@
 import type { StreamName } from "@wikistream/events";
 import type { Logger } from "@wikistream/log";
-import { decodeFrame } from "../decode.ts";
+import { type DecodedFrame, decodeFrame } from "../decode.ts";
 import type { IngestMetrics } from "../metrics.ts";
 import { type DeadLetter, deadLetterRecord, frameId } from "../records/dead-letter.ts";
 import { eventRecord, type OutboundRecord } from "../records/record.ts";
+import type { StreamFrame } from "../sse/messages.ts";
 import type { Tally } from "../status/tally.ts";
 import { decideRoute, type RoutableFrame, type Route } from "./decide.ts";
 import type { SeenIds } from "./seen-ids.ts";
 
 /** One SSE event frame as read. */
-type Frame = { id: string | undefined; data: string };
+type Frame = StreamFrame;
 
 /** How much of a too-large record its dead letter keeps: far below any Kafka size limit. */
 const tooLargeRawChars = 16_384;
@@ -39,7 +40,10 @@ export class FrameRouter {
   /** One frame → a record to publish, or nothing (a canary, or something Kafka already holds). */
   async route(frame: Frame): Promise<OutboundRecord | undefined> {
     const { streams, topics, seen, metrics } = this.#options;
-    const decoded = decodeFrame(frame.data, streams);
+    // A frame the reader already knows is no event (too large, not UTF-8) is never parsed.
+    const decoded: DecodedFrame = frame.fault
+      ? { kind: "reject", reason: frame.fault.reason, detail: frame.fault.detail }
+      : decodeFrame(frame.data, streams);
     metrics.eventsReceived.inc({ stream: decoded.kind === "reject" ? "unknown" : decoded.stream });
     const routable: RoutableFrame =
       decoded.kind === "reject" ? { ...decoded, frameId: await frameId(frame.id, frame.data) } : decoded;
@@ -58,10 +62,14 @@ export class FrameRouter {
     }
   }
 
-  /** The dead letter for a record Kafka refuses as too large; none for a dead letter (it would loop). */
+  /**
+   * The dead letter for a record Kafka refuses as too large. A dead letter refused so (a big invalid
+   * frame) is sent again with its raw cut short, as counted when it was made; one already cut short
+   * gets none (it would loop).
+   */
   async deadLetterTooLarge(record: OutboundRecord, code: string): Promise<OutboundRecord | undefined> {
     const { dlqTopic, metrics } = this.#options;
-    if (record.topic === dlqTopic) return undefined;
+    if (record.topic === dlqTopic) return this.#shortened(record, code);
     metrics.deadLettered.inc({ reason: "too_large" });
     metrics.eventsDropped.inc({ reason: "too_large" });
     return this.#letter({
@@ -70,6 +78,16 @@ export class FrameRouter {
       sseId: record.sseId,
       raw: record.value.slice(0, tooLargeRawChars),
       frameId: await frameId(record.sseId, record.value),
+    });
+  }
+
+  #shortened(record: OutboundRecord, code: string): OutboundRecord | undefined {
+    const letter = JSON.parse(record.value) as DeadLetter;
+    if (letter.raw.length <= tooLargeRawChars) return undefined;
+    return deadLetterRecord(this.#options.dlqTopic, {
+      ...letter,
+      detail: `${letter.detail} (${code}: raw of ${letter.raw.length} characters cut to its first ${tooLargeRawChars})`,
+      raw: letter.raw.slice(0, tooLargeRawChars),
     });
   }
 

@@ -1,21 +1,20 @@
-import { createParser, type EventSourceMessage } from "eventsource-parser";
 import { parseRetryAfter, refusalHint, StreamError } from "./errors.ts";
+import { MessageReader, type StreamMessage } from "./messages.ts";
+
+export type { StreamMessage } from "./messages.ts";
 
 export interface ConnectOptions {
   url: string;
   headers: Record<string, string>;
   lastEventId: string | undefined;
   stallTimeoutMs: number;
+  /** Largest frame held; a longer one is discarded to its end and reported as `oversized`. */
+  maxEventBytes: number;
   signal: AbortSignal;
   fetch?: typeof fetch;
   /** Called with the size of every chunk, for the bytes metric. */
   onBytes?: (bytes: number) => void;
 }
-
-export type StreamMessage =
-  | { type: "event"; id: string | undefined; event: string | undefined; data: string }
-  | { type: "retry"; ms: number }
-  | { type: "comment"; text: string };
 
 /**
  * One EventStreams connection: yields SSE messages until the server closes (then throws a `closed`
@@ -109,15 +108,8 @@ async function* messages(
   stall: StallTimer,
 ): AsyncGenerator<StreamMessage> {
   const { url, signal } = options;
-  const pending: StreamMessage[] = [];
-  const parser = createParser({
-    onEvent: (message: EventSourceMessage) =>
-      pending.push({ type: "event", id: message.id, event: message.event, data: message.data }),
-    onRetry: (ms) => pending.push({ type: "retry", ms }),
-    onComment: (text) => pending.push({ type: "comment", text }),
-  });
-  // A streaming decoder keeps a UTF-8 character that is split across chunks intact.
-  const decoder = new TextDecoder();
+  // Frames are cut from bytes and decoded whole, so a UTF-8 character split across chunks stays intact.
+  const frames = new MessageReader({ maxEventBytes: options.maxEventBytes });
   const reader = body.getReader();
   try {
     while (true) {
@@ -132,11 +124,11 @@ async function* messages(
       }
       if (chunk.done) return;
       options.onBytes?.(chunk.value.byteLength);
-      parser.feed(decoder.decode(chunk.value, { stream: true }));
+      const pending = frames.push(chunk.value);
       // While the consumer holds us at a yield (Kafka backpressure) we are not reading, so the
       // silence is ours, not the server's: the stall clock runs only while we wait for bytes.
       stall.pause();
-      while (pending.length > 0) yield pending.shift()!;
+      for (const message of pending) yield message;
       stall.arm();
     }
   } finally {

@@ -1,7 +1,7 @@
 import { silentLogger } from "@wikistream/log";
 import { describe, expect, it } from "vitest";
 import type { StreamError } from "./errors.ts";
-import { followStream } from "./follow.ts";
+import { followStream, serverDelay } from "./follow.ts";
 
 const frame = (n: number) => `id: ${n}\ndata: {"n":${n}}\n\n`;
 
@@ -31,6 +31,8 @@ const base = {
   headers: {},
   reconnectInitialMs: 10,
   reconnectMaxMs: 20,
+  serverDelayMaxMs: 60_000,
+  maxEventBytes: 1_048_576,
   logger: silentLogger,
 };
 
@@ -154,5 +156,16 @@ describe("followStream", () => {
     });
     await expect(run).rejects.toThrow(/HTTP 403: Please set a user-agent; .*INGEST_USER_AGENT/);
     expect(reasons).toEqual(["http_4xx"]);
+  });
+});
+
+describe("serverDelay", () => {
+  it("clamps a huge retry: or Retry-After, which would overflow the timer into a 1 ms loop", () => {
+    expect(serverDelay(2 ** 40, undefined, 300_000)).toEqual({ ms: 300_000, clampedFromMs: 2 ** 40 });
+    expect(serverDelay(0, Number.POSITIVE_INFINITY, 300_000)).toEqual({
+      ms: 300_000,
+      clampedFromMs: Number.POSITIVE_INFINITY,
+    });
+    expect(serverDelay(3000, 5000, 300_000)).toEqual({ ms: 5000 });
   });
 });

@@ -2,20 +2,24 @@ import type { Logger } from "@wikistream/log";
 import { type Backoff, createBackoff, sleep } from "@wikistream/resilience";
 import { connect } from "./connect.ts";
 import { type DisconnectReason, StreamError } from "./errors.ts";
+import { frameOf, type StreamFrame } from "./messages.ts";
 
 export interface FollowOptions {
   url: string;
   headers: Record<string, string>;
   stallTimeoutMs: number;
+  maxEventBytes: number;
   reconnectInitialMs: number;
   reconnectMaxMs: number;
+  /** The most a server's `retry:` or `Retry-After` may delay a reconnect. */
+  serverDelayMaxMs: number;
   signal: AbortSignal;
   logger: Logger;
   fetch?: typeof fetch;
   /** Where to resume on each (re)connect: the id of the newest event we still hold or published. */
   resumeId: () => string | undefined;
   /** Called for each event frame, awaited: a slow sink stops reading (backpressure). */
-  onEvent: (frame: { id: string | undefined; data: string }) => Promise<void>;
+  onEvent: (frame: StreamFrame) => Promise<void>;
   onConnected?: () => void;
   onDisconnect?: (reason: DisconnectReason, error: StreamError) => void;
   /** Called once if the very first connection attempts cannot reach the server (no DNS, refused). */
@@ -76,7 +80,7 @@ async function readConnection(
   const lastEventId = options.resumeId();
   for await (const message of connect({ ...options, lastEventId })) {
     if (message.type === "retry") state.serverRetryMs = message.ms;
-    if (message.type !== "event") continue;
+    if (message.type !== "event" && message.type !== "oversized") continue;
     if (connection.received++ === 0) {
       state.everConnected = true;
       options.onConnected?.();
@@ -84,7 +88,7 @@ async function readConnection(
     }
     // A connection that delivers is healthy again: the next failure starts from a short delay.
     state.backoff.reset();
-    await options.onEvent({ id: message.id, data: message.data });
+    await options.onEvent(frameOf(message));
   }
 }
 
@@ -99,13 +103,28 @@ function delayAfter(error: unknown, options: FollowOptions, state: FollowState, 
   }
   // The floor keeps a server that closes right after one event from driving a hot loop.
   const floor = options.reconnectInitialMs / 10;
-  const delay = Math.max(state.backoff.next(), floor, state.serverRetryMs, error.retryAfterMs ?? 0);
+  const server = serverDelay(state.serverRetryMs, error.retryAfterMs, options.serverDelayMaxMs);
+  const delay = Math.max(state.backoff.next(), floor, server.ms);
   options.logger.warn("stream disconnected, reconnecting", {
     reason: error.reason,
     error: error.message,
     url: options.url,
     eventsThisConnection: received,
     delayMs: delay,
+    ...(server.clampedFromMs === undefined ? {} : { serverAskedMs: server.clampedFromMs }),
   });
   return delay;
+}
+
+/**
+ * The server's wish (`retry:`, `Retry-After`), at most `maxMs`: a huge value would otherwise overflow
+ * the timer (setTimeout fires at once beyond 2^31-1 ms) into a reconnect loop, or park ingest for years.
+ */
+export function serverDelay(
+  retryMs: number,
+  retryAfterMs: number | undefined,
+  maxMs: number,
+): { ms: number; clampedFromMs?: number } {
+  const asked = Math.max(retryMs, retryAfterMs ?? 0);
+  return asked > maxMs ? { ms: maxMs, clampedFromMs: asked } : { ms: asked };
 }
