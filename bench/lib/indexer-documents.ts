@@ -8,7 +8,7 @@
 import { isCanary, resolveStream, validateEvent } from "@wikistream/events";
 import type { RecordedEvent } from "@wikistream/replay";
 import { indexFor, loadIndexerConfig, toDocument } from "../../apps/indexer/src/index.ts";
-import { installIndexTemplates } from "../../apps/indexer/src/index-template.ts";
+import { installIndexTemplates } from "../../apps/indexer/src/index/templates.ts";
 
 export { installIndexTemplates, loadIndexerConfig };
 
