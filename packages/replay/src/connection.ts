@@ -172,10 +172,23 @@ async function inject(
       await untilAborted(gone);
       return "ended";
     case "garbage": {
-      const first = fault.bytes ?? eventFrame(id, GARBAGE_NOT_JSON, eol);
-      await writer.write(first);
+      const custom =
+        typeof fault.bytes === "string" || fault.bytes === undefined ? fault.bytes : Buffer.from(fault.bytes);
+      await writer.write(custom ?? eventFrame(id, GARBAGE_NOT_JSON, eol));
       await writer.write(eventFrame(id, GARBAGE_SCHEMA_VIOLATION, eol));
-      run.onInjected({ ...base, payloads: [fault.bytes ?? GARBAGE_NOT_JSON, GARBAGE_SCHEMA_VIOLATION] });
+      const first = custom === undefined ? GARBAGE_NOT_JSON : custom.toString();
+      run.onInjected({ ...base, payloads: [first, GARBAGE_SCHEMA_VIOLATION] });
+      return "continue";
+    }
+    case "oversized": {
+      await writer.write(`event: message${eol}id: ${id}${eol}data: `);
+      // One reused block: the server itself stays small however long the line.
+      const block = Buffer.alloc(64 * 1024, "x");
+      for (let left = fault.bytes; left > 0; left -= block.length) {
+        await writer.write(left >= block.length ? block : block.subarray(0, left));
+      }
+      await writer.write(eol + eol);
+      run.onInjected({ ...base, dataBytes: fault.bytes });
       return "continue";
     }
     case "dropMidFrame": {

@@ -17,7 +17,12 @@ export type Fault =
    * Send a frame whose data is not JSON (or `bytes`, written verbatim), then one with JSON that breaks
    * the schema (`{"meta":{}}`), then go on normally.
    */
-  | { readonly kind: "garbage"; readonly afterEvents: number; readonly bytes?: string }
+  | { readonly kind: "garbage"; readonly afterEvents: number; readonly bytes?: string | Uint8Array }
+  /**
+   * Send one frame whose `data:` line is `bytes` bytes of "x" (an endless line, as far as a client
+   * can tell, unless it bounds what it holds), end it with a blank line, then go on normally.
+   */
+  | { readonly kind: "oversized"; readonly afterEvents: number; readonly bytes: number }
   /** Stop sending anything, keep the socket open, until the client leaves or the server closes. */
   | { readonly kind: "stall"; readonly afterEvents: number }
   /** End the response cleanly, like an edge timeout. */
@@ -32,11 +37,13 @@ export interface InjectedFault {
   readonly fault: Fault;
   /** Complete events sent on that connection before the fault. */
   readonly afterEvents: number;
-  /** Garbage: the data payloads (or raw bytes) sent. */
+  /** Garbage: the data payloads (or raw bytes, as UTF-8 with U+FFFD for invalid bytes) sent. */
   readonly payloads?: readonly string[];
   /** dropMidFrame: bytes of the cut frame that were sent, and whether the cut split a UTF-8 character. */
   readonly bytesSent?: number;
   readonly insideCharacter?: boolean;
+  /** oversized: bytes of the data line sent. */
+  readonly dataBytes?: number;
 }
 
 /** The non-JSON payload and the schema-breaking payload of a garbage fault. */

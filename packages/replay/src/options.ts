@@ -85,6 +85,9 @@ function checkFault(fault: Fault | undefined, index: number): void {
     return;
   }
   check(isCount(fault.afterEvents), `faults[${index}].afterEvents must be an integer >= 0`);
+  if (fault.kind === "oversized") {
+    check(isCount(fault.bytes), `faults[${index}].bytes must be an integer >= 0`);
+  }
 }
 
 /** Validates once, up front, so a bad option fails at start and not on the first connection. */

@@ -124,3 +124,30 @@ describe("replay server: faults", () => {
     expect(server.connections).toBe(3);
   });
 });
+
+describe("replay server: size and encoding faults", () => {
+  it("sends an oversized frame of N bytes of data, then goes on", async () => {
+    const server = await serve({
+      events: pc,
+      onEnd: "close",
+      faults: [{ kind: "oversized", afterEvents: 1, bytes: 200_000 }],
+    });
+    const result = await readStream(url(server));
+    expect(result.events).toHaveLength(48);
+    expect(result.events[1]?.data).toBe("x".repeat(200_000));
+    expect(result.events[2]?.data).toBe(pc[1]?.data);
+    expect(server.stats.injected[0]).toMatchObject({ afterEvents: 1, dataBytes: 200_000 });
+  });
+
+  it("writes garbage given as bytes verbatim, invalid UTF-8 included", async () => {
+    const bytes = new Uint8Array([...Buffer.from('data: {"a":"'), 0xff, 0xfe, ...Buffer.from('"}\n\n')]);
+    const server = await serve({
+      events: pc,
+      onEnd: "close",
+      faults: [{ kind: "garbage", afterEvents: 0, bytes }],
+    });
+    const result = await readStream(url(server));
+    expect(result.raw.includes(Buffer.from([0x22, 0xff, 0xfe, 0x22]))).toBe(true);
+    expect(server.stats.injected[0]?.payloads?.[0]).toBe('data: {"a":"\uFFFD\uFFFD"}\n\n');
+  });
+});
