@@ -197,7 +197,7 @@ grant_traverse() {  # top-down: a dir is only reachable once all its ancestors a
 start_opensearch() {
   opensearch_node opensearch "$OS_DIR" "$OS_PORT" "$OS_TRANSPORT_PORT" wikistream-local local "discovery.type: single-node" -Xmx512m
 }
-# One OpenSearch node: name dir http-port transport-port cluster node-name discovery-yaml heap [java opts...]
+# One OpenSearch node: name dir http-port transport-port cluster node-name discovery-yaml heap [opensearch args...]
 opensearch_node() {
   local name="$1" OS_DIR="$2" http="$3" transport="$4" cluster="$5" node="$6" discovery="$7" heap="$8"; shift 8
   mkdir -p "$OS_DIR"/{config,data,logs,tmp}
@@ -226,8 +226,8 @@ EOF
     run=(setpriv --reuid="$SVC_USER" --regid="$SVC_USER" --clear-groups)
   fi
   launch "$name" env HOME="$OS_DIR/tmp" OPENSEARCH_JAVA_HOME="$JDK" OPENSEARCH_PATH_CONF="$OS_DIR/config" \
-    OPENSEARCH_TMPDIR="$OS_DIR/tmp" OPENSEARCH_JAVA_OPTS="${heap/-Xmx/-Xms} $heap${*:+ $*}" JAVA_HOME= \
-    "${run[@]}" "$OS_HOME/bin/opensearch"
+    OPENSEARCH_TMPDIR="$OS_DIR/tmp" OPENSEARCH_JAVA_OPTS="${heap/-Xmx/-Xms} $heap" JAVA_HOME= \
+    "${run[@]}" "$OS_HOME/bin/opensearch" "$@"
 }
 
 # --- Modes: another stack replaces the services, their ports, health checks and printed env ----------

@@ -106,10 +106,11 @@ start_cluster_node() {
   for ((n = 1; n <= OS_NODES; n++)); do
     seeds+="${seeds:+, }\"127.0.0.1:$(os_transport_port "$n")\""; managers+="${managers:+, }\"opensearch$n\""
   done
-  # -Dwikistream.service names the node in its command line, which running_pid checks against pid reuse.
+  # The node attribute puts the service name on the command line from the launcher script on (running_pid
+  # looks for it there, against pid reuse); the data path alone would not be there yet.
   opensearch_node "opensearch$i" "$STATE/opensearch$i" "$(os_http_port "$i")" "$(os_transport_port "$i")" \
     wikistream-cluster "opensearch$i" "discovery.seed_hosts: [$seeds]
-cluster.initial_cluster_manager_nodes: [$managers]" "-Xmx$OS_HEAP" "-Dwikistream.service=opensearch$i"
+cluster.initial_cluster_manager_nodes: [$managers]" "-Xmx$OS_HEAP" "-Enode.attr.wikistream_service=opensearch$i"
 }
 start_opensearch1() { start_cluster_node 1; }
 start_opensearch2() { start_cluster_node 2; }
