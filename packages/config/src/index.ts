@@ -7,6 +7,7 @@ export {
   kafkaConnectionSchema,
   kafkaSaslMechanisms,
 } from "./kafka-connection.ts";
+export { type KafkaTopicSettings, kafkaTopicEnv, kafkaTopicSettingsFromEnv } from "./kafka-topics.ts";
 export {
   ConfigError,
   type ConfigProblem,
