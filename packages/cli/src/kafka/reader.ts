@@ -116,8 +116,8 @@ export async function readRanges(
   try {
     await consumer.subscribe({ topic, fromBeginning: true });
     await consumer.run({
+      // Nothing is committed; resolving a batch (the default) only moves the fetch position on.
       autoCommit: false,
-      eachBatchAutoResolve: false,
       eachBatch: async ({ batch, heartbeat }) => {
         const range = pending.get(batch.partition);
         if (range === undefined) return;

@@ -107,6 +107,7 @@ async function verify(
   } finally {
     await admin.disconnect();
   }
+  const readMs = io.now() - started;
   const client = createOpenSearch(connection);
   const lookup = new IdLookup(client, `${command.indexPrefix}-all`, command.batch);
   const documents = new Map<string, number>();
@@ -125,6 +126,7 @@ async function verify(
     ...result,
     records,
     requests: lookup.requests,
+    readMs,
     durationMs: finished - started,
     finishedMs: finished,
   };
@@ -153,7 +155,7 @@ export async function runVerify(argv: readonly string[], io: Io): Promise<number
   const perSecond = run.durationMs > 0 ? Math.round((run.records * 1000) / run.durationMs) : run.records;
   const per1k = run.records > 0 ? ((run.requests * 1000) / run.records).toFixed(2) : "0";
   io.err(
-    `verify: ${run.outcome} — ${run.records} records in ${(run.durationMs / 1000).toFixed(1)} s (${perSecond} records/s), ${run.requests} OpenSearch requests (${per1k} per 1k records)`,
+    `verify: ${run.outcome} — ${run.records} records in ${(run.durationMs / 1000).toFixed(1)} s (${perSecond} records/s; Kafka ${(run.readMs / 1000).toFixed(1)} s, OpenSearch ${((run.durationMs - run.readMs) / 1000).toFixed(1)} s), ${run.requests} OpenSearch requests (${per1k} per 1k records)`,
   );
   if (command.metricsFile !== undefined) await writeMetricsFile(command.metricsFile, metricsText(run));
   return run.outcome === "match" ? 0 : 1;
