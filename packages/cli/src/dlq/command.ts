@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { createProducer } from "@wikistream/kafka";
-import type { Kafka } from "kafkajs";
+import { CompressionTypes, type Kafka } from "kafkajs";
 import type { Io } from "../io.ts";
 import { Progress } from "../io.ts";
 import { commandKafka, existingTopics } from "../kafka/connect.ts";
@@ -9,7 +9,7 @@ import { readRanges, topicRanges } from "../kafka/reader.ts";
 import { DLQ_USAGE, type DlqCommand, parseDlqArgs } from "./args.ts";
 import { auditMessages, ensureAuditTopic, type RedriveEntry, readRedriven, writeAudit } from "./audit.ts";
 import { decodeLetter, type Letter } from "./letter.ts";
-import { planRedrive } from "./redrive-plan.ts";
+import { chunkSends, planRedrive } from "./redrive-plan.ts";
 import { countByReason, matches } from "./select.ts";
 
 type Selecting = Extract<DlqCommand, { action: "list" | "redrive" }>;
@@ -154,14 +154,18 @@ async function redrive(
   await producer.connect();
   try {
     const progress = new Progress(io, "re-driving", sends.length);
-    // Per target topic, in letter order; 500 a send keeps each request well under Kafka's 1 MiB default.
+    // Per target topic, in letter order, in chunks under Kafka's default 1 MiB batch limit.
     const byTopic = new Map<string, typeof sends>();
     for (const step of sends) byTopic.set(step.topic, [...(byTopic.get(step.topic) ?? []), step]);
     for (const [topic, group] of byTopic) {
-      for (let i = 0; i < group.length; i += 500) {
-        const slice = group.slice(i, i + 500);
-        await producer.send({ topic, acks: -1, messages: slice.map((s) => s.message) });
-        progress.add(slice.length);
+      for (const chunk of chunkSends(group)) {
+        await producer.send({
+          topic,
+          acks: -1,
+          compression: CompressionTypes.GZIP,
+          messages: chunk.map((s) => s.message),
+        });
+        progress.add(chunk.length);
       }
     }
     // Written after the re-driven records: a crash in between re-drives those letters again on the

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { ReadRecord } from "../kafka/reader.ts";
 import { parseDlqArgs } from "./args.ts";
 import { decodeLetter } from "./letter.ts";
-import { planRedrive } from "./redrive-plan.ts";
+import { chunkSends, planRedrive } from "./redrive-plan.ts";
 import { matches } from "./select.ts";
 
 const b = (text: string) => Buffer.from(text);
@@ -133,5 +133,15 @@ describe("selection", () => {
     );
     expect(() => parseDlqArgs(["list", "--from-offset", "-3"], {}, now)).toThrow(/from-offset/);
     expect(() => parseDlqArgs(["list", "--nope"], {}, now)).toThrow(/--nope/);
+  });
+});
+
+describe("chunkSends", () => {
+  const send = (bytes: number) => ({ message: { key: null, value: Buffer.alloc(bytes), headers: {} } });
+  it("bounds each chunk by count and by bytes, and gives an oversized message a chunk of its own", () => {
+    expect(chunkSends([send(10), send(10), send(10)], 2).map((c) => c.length)).toEqual([2, 1]);
+    expect(chunkSends([send(500), send(500), send(2000), send(10)], 10, 1300).map((c) => c.length)).toEqual([
+      2, 1, 1,
+    ]);
   });
 });

@@ -65,3 +65,36 @@ export function planRedrive(letters: readonly Letter[], options: PlanOptions): R
     };
   });
 }
+
+/** Rough wire size of a message before compression: key, value, header names and values. */
+function messageBytes(message: OutgoingMessage): number {
+  let bytes = 100 + (message.key?.byteLength ?? 0) + (message.value?.byteLength ?? 0);
+  for (const [name, value] of Object.entries(message.headers)) bytes += name.length + value.byteLength;
+  return bytes;
+}
+
+/**
+ * Splits sends into chunks of at most `maxCount` messages and about `maxBytes` (Kafka refuses a
+ * batch over 1 MiB by default); a single larger message gets a chunk of its own. Pure.
+ */
+export function chunkSends<T extends { message: OutgoingMessage }>(
+  sends: readonly T[],
+  maxCount = 500,
+  maxBytes = 800_000,
+): T[][] {
+  const chunks: T[][] = [];
+  let current: T[] = [];
+  let bytes = 0;
+  for (const send of sends) {
+    const size = messageBytes(send.message);
+    if (current.length > 0 && (current.length >= maxCount || bytes + size > maxBytes)) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(send);
+    bytes += size;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
