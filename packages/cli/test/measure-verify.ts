@@ -1,7 +1,11 @@
+// Measures `wikistream verify` (README "Cost, measured"): produces N real-shaped recentchange records
+// with fresh ids, indexes them with the real indexer, prints the names; then run verify on them:
+//   node packages/cli/test/measure-verify.ts 50000 && wikistream verify --topic <topic> --index-prefix <prefix> --group <group>
+// Pass "clean" as the second argument to delete everything afterwards instead.
 import { type KeyedEvent, recordHeaders, recordKey } from "@wikistream/events";
 import { createProducer } from "@wikistream/kafka";
 import { loadRecording, multiplyEvents, REAL_RECORDINGS, recordingPath } from "@wikistream/replay";
-import { IndexerProcess } from "../test/helpers/indexer-process.ts";
+import { IndexerProcess } from "./helpers/indexer-process.ts";
 import {
   cleanUp,
   cliNames,
@@ -9,7 +13,7 @@ import {
   fullyCommitted,
   testKafka,
   testOpenSearch,
-} from "../test/helpers/services.ts";
+} from "./helpers/services.ts";
 
 const N = Number(process.argv[2] ?? 50000);
 const names = cliNames();
