@@ -4,8 +4,8 @@ import { OpenSearchTimeoutError, OpenSearchUnavailableError } from "../errors.ts
 import type { BulkAnswer } from "./classify.ts";
 
 export interface BulkClient {
-  /** Sends one `_bulk` body. Never throws: every failure is a BulkAnswer for classify(). */
-  send(body: string): Promise<BulkAnswer>;
+  /** Sends one `_bulk` body (NDJSON, UTF-8). Never throws: every failure is a BulkAnswer for classify(). */
+  send(body: Uint8Array): Promise<BulkAnswer>;
 }
 
 type TransportFailure = { name?: string; meta?: { statusCode?: unknown; body?: unknown } };
@@ -18,9 +18,11 @@ export function createBulkClient(options: { client: Client; timeoutMs: number })
   return {
     async send(body) {
       try {
-        // transport.request takes the NDJSON text as is; client.bulk() is typed for arrays only.
+        // transport.request sends a Buffer as it is, its length known (a string it would measure with
+        // Buffer.byteLength, a Uint8Array it would try to serialise); client.bulk() takes arrays only.
+        const bytes = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
         const response = await options.client.transport.request(
-          { method: "POST", path: "/_bulk", bulkBody: body },
+          { method: "POST", path: "/_bulk", bulkBody: bytes },
           { requestTimeout: options.timeoutMs },
         );
         return { kind: "response", status: response.statusCode ?? 200, body: response.body };

@@ -1,7 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { bucketSuffix, indexFor, indexPattern, readAlias } from "../index/names.ts";
 import type { IndexDocument } from "../prepare/transform.ts";
-import { bulkBody, bulkOperation, utf8Length } from "./bulk-request.ts";
+import {
+  bulkBody,
+  bulkBodyBytes,
+  bulkOperation,
+  bulkOperationFromSource,
+  sourceDocumentEnd,
+  utf8Length,
+} from "./bulk-request.ts";
 
 const naming = { prefix: "wikistream", bucket: "month" as const };
 const meta = { id: "0416300b-980c-45bb-b0a2-c9d7a9e2b7eb", dt: "2023-07-29T07:51:39Z" };
@@ -58,5 +65,48 @@ describe("index naming", () => {
 describe("utf8Length", () => {
   it.each(["", "abc", "é", "東京", "😀", "\u200c", "a\ud800b"])("matches TextEncoder for %j", (text) => {
     expect(utf8Length(text)).toBe(new TextEncoder().encode(text).byteLength);
+  });
+});
+
+describe("bulkOperationFromSource", () => {
+  const utf8 = new TextEncoder();
+  const text = (op: { chunks: readonly Uint8Array[] }) =>
+    new TextDecoder().decode(
+      bulkBodyBytes([{ ...op, bytes: op.chunks.reduce((n, c) => n + c.byteLength, 0) }]),
+    );
+  const event = { meta, title: "Tōkyō 東京 😀", length: { old: 1, new: 2 } };
+  const derived = { stream: "mediawiki.recentchange", event_time: "2023-07-29T07:51:39.000Z" };
+
+  it("is the document bulkOperation serialises, built from the event's own bytes", () => {
+    const source = utf8.encode(`${JSON.stringify(event)}  \r`);
+    const end = sourceDocumentEnd(source);
+    expect(end).toBeDefined();
+    const op = bulkOperationFromSource("mediawiki.recentchange", source, end!, derived, meta, naming);
+    const reference = bulkOperation(
+      "mediawiki.recentchange",
+      { ...event, wikistream: derived },
+      meta,
+      naming,
+    );
+    expect(text(op)).toBe(reference.ndjson);
+    expect(op.bytes).toBe(reference.bytes);
+    expect(op).toMatchObject({ index: reference.index, id: meta.id });
+  });
+
+  it("refuses bytes that cannot start a document line as they are", () => {
+    const json = JSON.stringify(event);
+    expect(sourceDocumentEnd(utf8.encode(` ${json}`))).toBeUndefined();
+    expect(sourceDocumentEnd(utf8.encode(`\ufeff${json}`))).toBeUndefined();
+    expect(sourceDocumentEnd(utf8.encode(JSON.stringify(event, null, 2)))).toBeUndefined();
+    expect(sourceDocumentEnd(utf8.encode("{}"))).toBeUndefined();
+    expect(sourceDocumentEnd(utf8.encode("[1]"))).toBeUndefined();
+  });
+
+  it("concatenates operations in order into one buffer of their total length", () => {
+    const a = { chunks: [utf8.encode("a\n"), utf8.encode("b\n")], bytes: 4 };
+    const b = { chunks: [utf8.encode("é\nd\n")], bytes: 5 };
+    const body = bulkBodyBytes([a, b]);
+    expect(body.byteLength).toBe(9);
+    expect(new TextDecoder().decode(body)).toBe("a\nb\né\nd\n");
   });
 });

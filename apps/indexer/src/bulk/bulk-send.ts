@@ -1,7 +1,7 @@
 import type { SendBatch } from "../delivery/types.ts";
 import type { IndexerMetrics } from "../metrics.ts";
 import type { BulkClient } from "./bulk-client.ts";
-import { type BulkOperation, bulkBody } from "./bulk-request.ts";
+import { type BulkOperation, bulkBodyBytes } from "./bulk-request.ts";
 import { type BulkOutcome, classifyBulk } from "./classify.ts";
 import { toSendOutcome } from "./outcome.ts";
 
@@ -15,18 +15,17 @@ const durationLabel = {
 } as const satisfies Record<BulkOutcome["kind"], string>;
 
 /** One `_bulk` request for a batch of operations, measured, its answer classified for the sender. */
-export function createBulkSend<T extends Pick<BulkOperation, "ndjson" | "bytes">>(options: {
+export function createBulkSend<T extends Pick<BulkOperation, "chunks" | "bytes">>(options: {
   bulk: BulkClient;
   metrics: IndexerMetrics;
 }): SendBatch<T> {
   const { bulk, metrics } = options;
   return async (batch) => {
-    let bytes = 0;
-    for (const item of batch) bytes += item.bytes;
-    metrics.bulkBytes.observe(bytes);
+    const body = bulkBodyBytes(batch);
+    metrics.bulkBytes.observe(body.byteLength);
     metrics.bulkDocuments.observe(batch.length);
     const started = performance.now();
-    const answer = await bulk.send(bulkBody(batch));
+    const answer = await bulk.send(body);
     const outcome = classifyBulk(answer, batch.length);
     metrics.bulkDuration.observe(
       { outcome: durationLabel[outcome.kind] },

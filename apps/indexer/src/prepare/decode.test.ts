@@ -85,6 +85,45 @@ describe("decodeRecord", () => {
     });
   });
 
+  it("repeats only the index-protecting checks for a record with ingest's headers, else validates fully", () => {
+    const real = events.find((e) => e.stream === "mediawiki.recentchange")!;
+    const ingestHeaders = { [recordHeaders.stream]: real.stream, [recordHeaders.metaId]: real.metaId };
+    expect(decodeRecord(record(real.data, { headers: ingestHeaders }), "wikistream.")).toMatchObject({
+      kind: "event",
+      validation: "ingest",
+    });
+    expect(decodeRecord(record(real.data), "wikistream.")).toMatchObject({
+      kind: "event",
+      validation: "full",
+    });
+    // A schema problem ingest would have refused is not looked for again…
+    const namespace = withChange(real, (e) => {
+      e.namespace = "zero";
+    });
+    expect(decodeRecord(record(namespace.data, { headers: ingestHeaders }), "wikistream.")).toMatchObject({
+      kind: "event",
+    });
+    // …but a record whose meta.id is not the header's, or whose meta.dt is no date, gets the full schema.
+    const otherId = { ...ingestHeaders, [recordHeaders.metaId]: "not-the-id" };
+    expect(decodeRecord(record(real.data, { headers: otherId }), "wikistream.")).toMatchObject({
+      kind: "event",
+      validation: "full",
+    });
+    const badDate = withChange(real, (e) => {
+      (e.meta as Record<string, unknown>).dt = "yesterday";
+    });
+    expect(decodeRecord(record(badDate.data, { headers: ingestHeaders }), "wikistream.")).toMatchObject({
+      kind: "reject",
+      reason: "schema_violation",
+    });
+    const pageChange = events.find((e) => e.stream === "mediawiki.page_change.v1")!;
+    const wrongTopic = { ...ingestHeaders, [recordHeaders.metaId]: pageChange.metaId };
+    expect(decodeRecord(record(pageChange.data, { headers: wrongTopic }), "wikistream.")).toMatchObject({
+      kind: "reject",
+      reason: "stream_mismatch",
+    });
+  });
+
   it("rejects records of streams it has no mapping for", () => {
     expect(
       streamOfRecord({ topic: "wikistream.mediawiki.page-create", headers: {} }, "wikistream."),

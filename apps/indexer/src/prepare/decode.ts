@@ -24,11 +24,20 @@ export type DecodeRejectReason =
   | "unsupported_stream";
 
 export type Decoded =
-  | ({ kind: "event" } & IndexedEvent)
+  | ({ kind: "event"; validation: Validation } & IndexedEvent)
   | { kind: "skip"; reason: "canary" }
   | { kind: "reject"; reason: DecodeRejectReason; detail: string };
 
+/**
+ * How an event was checked. `full`: the stream's zod schema (`@wikistream/events`). `ingest`: the
+ * record carries ingest's headers (stream and meta.id), so ingest validated this payload with the same
+ * schema before writing it byte for byte; only the checks that protect the index are repeated (see
+ * ingestCheckPasses). A record from any other producer, or one failing those checks, gets the full schema.
+ */
+export type Validation = "full" | "ingest";
+
 const utf8 = new TextDecoder("utf-8", { fatal: true });
+const datePrefix = /^\d{4}-\d{2}-\d{2}T/;
 
 /**
  * The stream of a record: the `wikistream-stream` header, else the topic name without the prefix
@@ -60,6 +69,24 @@ function hasCanaryDomain(value: unknown): boolean {
   return isCanary({ meta: { domain: typeof domain === "string" ? domain : undefined } });
 }
 
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+/**
+ * The checks repeated for a record ingest wrote: an object whose meta.id is the one ingest put in the
+ * `wikistream-meta-id` header (`_id`), whose meta.dt is a date-time (it picks the index) and whose
+ * meta.stream is the record's stream (a record in the wrong topic would land in the wrong index).
+ * Field types the transforms rely on are guarded by the transforms themselves (a throw dead-letters).
+ */
+function ingestCheckPasses(value: unknown, stream: IndexedStream, metaId: string): boolean {
+  if (!isObject(value) || typeof value.$schema !== "string") return false;
+  const meta = value.meta;
+  if (!isObject(meta) || meta.id !== metaId || metaId === "") return false;
+  const { dt, stream: metaStream } = meta;
+  if (typeof dt !== "string" || !datePrefix.test(dt) || Number.isNaN(Date.parse(dt))) return false;
+  return typeof metaStream === "string" && (metaStream === stream || metaStream.startsWith(`${stream}.`));
+}
+
 /**
  * Bytes → validated event, a skip (canary heartbeats are discarded, before validation since their
  * shape is not guaranteed), or a rejection naming the reason. Never throws.
@@ -83,8 +110,19 @@ export function decodeRecord(record: ConsumedRecord, topicPrefix: string): Decod
     return { kind: "reject", reason: "invalid_json", detail: (error as Error).message };
   }
   if (hasCanaryDomain(value)) return { kind: "skip", reason: "canary" };
+  const metaId = record.headers[recordHeaders.metaId];
+  const fromIngest = record.headers[recordHeaders.stream] !== undefined && metaId !== undefined;
+  if (fromIngest && ingestCheckPasses(value, resolved.stream, metaId)) {
+    // The cheap checks passed, so the value has the shape the stream's type describes.
+    const indexed = { stream: resolved.stream, event: value } as IndexedEvent;
+    return { kind: "event", validation: "ingest", ...indexed };
+  }
   const result = validateEvent(resolved.stream, value);
   if (!result.ok) return { kind: "reject", reason: result.reason, detail: result.detail };
   // The schema was chosen by the stream, so the event has that stream's type.
-  return { kind: "event", ...({ stream: resolved.stream, event: result.event } as IndexedEvent) };
+  return {
+    kind: "event",
+    validation: "full",
+    ...({ stream: resolved.stream, event: result.event } as IndexedEvent),
+  };
 }

@@ -1,9 +1,11 @@
 import { recordHeaders } from "@wikistream/events";
 import { describe, expect, it } from "vitest";
 import { loadRealEvents } from "../../test/helpers/recordings.ts";
+import { bulkBodyBytes } from "../bulk/bulk-request.ts";
 import type { ConsumedRecord } from "../record.ts";
+import { decodeRecord, type IndexedEvent } from "./decode.ts";
 import { prepareRecord } from "./prepare-record.ts";
-import { defaultTransforms } from "./transform.ts";
+import { defaultTransforms, toDocument } from "./transform.ts";
 
 const encoder = new TextEncoder();
 const real = loadRealEvents().find((e) => e.stream === "mediawiki.recentchange")!;
@@ -30,6 +32,22 @@ describe("prepareRecord", () => {
     expect(prepared.operation.id).toBe(real.metaId);
     expect(prepared.operation.index).toMatch(/^ws-recentchange-\d{4}\.\d{2}$/);
     expect(prepared.eventTimeMs).toBe(Date.parse(String(real.event.meta?.dt)));
+  });
+
+  it("writes the document toDocument makes, from the event's bytes or serialised again", () => {
+    const fromIngest = {
+      ...record(real.data),
+      headers: { ...record(real.data).headers, [recordHeaders.metaId]: real.metaId },
+    };
+    const withOwnField = record(JSON.stringify({ ...JSON.parse(real.data), wikistream: { stale: true } }));
+    for (const input of [record(real.data), fromIngest, withOwnField]) {
+      const prepared = prepareRecord(input, options);
+      if (prepared.kind !== "item") throw new Error("not an item");
+      const [action, source] = new TextDecoder().decode(bulkBodyBytes([prepared.operation])).split("\n");
+      expect(JSON.parse(action!)).toEqual({ index: { _index: prepared.operation.index, _id: real.metaId } });
+      const decoded = decodeRecord(input, "wikistream.") as unknown as IndexedEvent;
+      expect(JSON.parse(source!)).toEqual(JSON.parse(JSON.stringify(toDocument(decoded))));
+    }
   });
 
   it("skips a canary event", () => {

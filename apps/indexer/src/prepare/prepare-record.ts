@@ -1,9 +1,15 @@
-import { type BulkOperation, bulkOperation, type IndexNaming } from "../bulk/bulk-request.ts";
+import {
+  type BulkOperation,
+  bulkOperation,
+  bulkOperationFromSource,
+  type IndexNaming,
+  sourceDocumentEnd,
+} from "../bulk/bulk-request.ts";
 import { TransformError } from "../errors.ts";
 import type { IndexedStream } from "../index/names.ts";
 import type { ConsumedRecord } from "../record.ts";
-import { decodeRecord } from "./decode.ts";
-import { toDocument } from "./transform.ts";
+import { decodeRecord, type IndexedEvent } from "./decode.ts";
+import { deriveFields } from "./transform.ts";
 import type { TransformSet } from "./transforms/index.ts";
 
 export interface PrepareOptions {
@@ -38,8 +44,8 @@ export function prepareRecord(record: ConsumedRecord, options: PrepareOptions): 
     return { kind: "dead_letter", stage: "decode", reason: decoded.reason, detail: decoded.detail };
   }
   try {
-    const document = toDocument(decoded, options.transforms);
-    const operation = bulkOperation(decoded.stream, document, decoded.event.meta, options.naming);
+    const derived = deriveFields(decoded, options.transforms);
+    const operation = operationFor(decoded, record.value, derived, options.naming);
     return {
       kind: "item",
       operation,
@@ -51,4 +57,29 @@ export function prepareRecord(record: ConsumedRecord, options: PrepareOptions): 
     const detail = cause instanceof Error ? `${(error as Error).message}: ${cause.message}` : String(error);
     return { kind: "dead_letter", stage: "transform", reason: "transform_failed", detail, error };
   }
+}
+
+/**
+ * The event's own bytes with the derived fields appended when they can be reused as they are (the
+ * usual case: ingest writes the payload as received, compact, one line); else the document parsed
+ * and serialised again. Both give the same document (see bulkOperationFromSource).
+ */
+function operationFor(
+  decoded: IndexedEvent,
+  value: Uint8Array | null,
+  derived: object,
+  naming: IndexNaming,
+): BulkOperation {
+  const { stream, event } = decoded;
+  const end = value === null ? undefined : sourceDocumentEnd(value);
+  if (value !== null && end !== undefined && !Object.hasOwn(event, "wikistream")) {
+    return bulkOperationFromSource(stream, value, end, derived, event.meta, naming);
+  }
+  const { ndjson: _text, ...operation } = bulkOperation(
+    stream,
+    { ...(event as Record<string, unknown>), wikistream: derived },
+    event.meta,
+    naming,
+  );
+  return operation;
 }

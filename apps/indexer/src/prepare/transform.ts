@@ -30,10 +30,10 @@ export const defaultTransforms: TransformSet = {
 
 function run<E>(transforms: readonly Transform<E>[], event: E, stream: string): DerivedFields {
   // event_time is always set (by the eventTime transform, or here if a set leaves it out).
-  let derived: Partial<DerivedFields> = { stream };
+  const derived: Partial<DerivedFields> = { stream };
   for (const transform of transforms) {
     try {
-      derived = { ...derived, ...transform.apply(event) };
+      Object.assign(derived, transform.apply(event));
     } catch (cause) {
       throw new TransformError(`transform "${transform.name}" failed for ${stream}`, {
         cause,
@@ -47,6 +47,16 @@ function run<E>(transforms: readonly Transform<E>[], event: E, stream: string): 
   return derived as DerivedFields;
 }
 
+/** The fields the transforms derive for an event (the document's `wikistream`). Pure; throws TransformError. */
+export function deriveFields(
+  indexed: IndexedEvent,
+  transforms: TransformSet = defaultTransforms,
+): DerivedFields {
+  return indexed.stream === "mediawiki.recentchange"
+    ? run(transforms[indexed.stream], indexed.event, indexed.stream)
+    : run(transforms[indexed.stream], indexed.event, indexed.stream);
+}
+
 /**
  * Event → document. Pure: the same event always gives the same document, which is what makes
  * re-delivery overwrite a document with identical content. Throws TransformError.
@@ -55,9 +65,5 @@ export function toDocument(
   indexed: IndexedEvent,
   transforms: TransformSet = defaultTransforms,
 ): IndexDocument {
-  const derived =
-    indexed.stream === "mediawiki.recentchange"
-      ? run(transforms[indexed.stream], indexed.event, indexed.stream)
-      : run(transforms[indexed.stream], indexed.event, indexed.stream);
-  return { ...(indexed.event as Record<string, unknown>), wikistream: derived };
+  return { ...(indexed.event as Record<string, unknown>), wikistream: deriveFields(indexed, transforms) };
 }

@@ -30,8 +30,8 @@ export function records(events: readonly RealEvent[], partition = 0, first = 0):
 }
 
 export type Op = { id: string; index: string };
-export function parse(body: string): Op[] {
-  const lines = body.trimEnd().split("\n");
+export function parse(body: string | Uint8Array): Op[] {
+  const lines = (typeof body === "string" ? body : new TextDecoder().decode(body)).trimEnd().split("\n");
   const ops: Op[] = [];
   for (let i = 0; i < lines.length; i += 2) {
     const action = JSON.parse(lines[i]!).index as { _id: string; _index: string };
