@@ -11,13 +11,18 @@ export const indexerErrorCodes = [
   "opensearch_server_error",
   "opensearch_auth_failed",
   "opensearch_unexpected_status",
+  "opensearch_cluster_refused",
+  "opensearch_proxy_refused",
   "bulk_request_rejected",
   "bulk_response_invalid",
   "dlq_publish_failed",
+  "dlq_publish_refused",
   "dlq_batch_too_large",
   "dlq_letter_truncated",
   "offset_commit_failed",
   "index_template_failed",
+  "index_settings_failed",
+  "lag_fetch_failed",
   "transform_failed",
   "consumer_crashed",
 ] as const;
@@ -82,6 +87,28 @@ export class OpenSearchUnexpectedStatusError extends IndexerError {
   }
 }
 
+/**
+ * A whole request refused because of the cluster's state (a write block, a missing or closed index,
+ * the shard limit): not the documents' fault; resent after backoff until an operator fixes it.
+ */
+export class OpenSearchClusterRefusedError extends IndexerError {
+  constructor(message: string, options?: Options) {
+    super("opensearch_cluster_refused", message, true, options);
+    this.name = "OpenSearchClusterRefusedError";
+  }
+}
+
+/**
+ * 400/413 for a whole request with a body that is not OpenSearch's JSON error: a proxy, load balancer
+ * or WAF answered. An outage, not the documents' fault: resent after backoff.
+ */
+export class OpenSearchProxyRefusedError extends IndexerError {
+  constructor(message: string, options?: Options) {
+    super("opensearch_proxy_refused", message, true, options);
+    this.name = "OpenSearchProxyRefusedError";
+  }
+}
+
 /** 400/413 for a whole bulk request: the body itself is refused; resending it unchanged cannot help. */
 export class BulkRequestRejectedError extends IndexerError {
   constructor(message: string, options?: Options) {
@@ -102,6 +129,18 @@ export class DeadLetterPublishError extends IndexerError {
   constructor(message: string, options?: Options) {
     super("dlq_publish_failed", message, true, options);
     this.name = "DeadLetterPublishError";
+  }
+}
+
+/**
+ * Kafka refused dead letters in a way resending cannot fix by itself (authorization, INVALID_TIMESTAMP,
+ * …; context.kafkaCode): still retried, since an operator's fix lets them through, but the indexer is
+ * not ready meanwhile.
+ */
+export class DeadLetterRefusedError extends IndexerError {
+  constructor(message: string, options?: Options) {
+    super("dlq_publish_refused", message, false, options);
+    this.name = "DeadLetterRefusedError";
   }
 }
 
@@ -132,6 +171,22 @@ export class IndexTemplateError extends IndexerError {
   constructor(message: string, retryable: boolean, options?: Options) {
     super("index_template_failed", message, retryable, options);
     this.name = "IndexTemplateError";
+  }
+}
+
+/** Applying settings to one existing index failed at start (e.g. it is read-only): warned, start goes on. */
+export class IndexSettingsError extends IndexerError {
+  constructor(message: string, options?: Options) {
+    super("index_settings_failed", message, false, options);
+    this.name = "IndexSettingsError";
+  }
+}
+
+/** Reading committed offsets or high watermarks from Kafka for the lag metric failed; tried again later. */
+export class LagFetchError extends IndexerError {
+  constructor(message: string, options?: Options) {
+    super("lag_fetch_failed", message, true, options);
+    this.name = "LagFetchError";
   }
 }
 

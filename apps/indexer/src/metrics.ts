@@ -105,6 +105,18 @@ export function createIndexerMetrics(options: { defaultMetrics?: boolean; instan
       labelNames: ["restart"],
       registers,
     }),
+    clusterRefusals: new Counter({
+      name: "wikistream_indexer_cluster_refusals_total",
+      help: "Documents OpenSearch refused because of the cluster's state (a write block, read_only_allow_delete after a full disk, missing permissions, a missing or closed index, the shard limit), by OpenSearch's error type. They wait with their partition paused and are retried, never dead-lettered.",
+      labelNames: ["reason"],
+      registers,
+    }),
+    deadLetterBlocked: new Gauge({
+      name: "wikistream_indexer_dlq_blocked",
+      help: "1 while Kafka refuses the dead letters in a way resending cannot fix by itself (authorization, INVALID_TIMESTAMP, …), by Kafka's error code; /readyz answers 503 meanwhile. 0 once a send passes.",
+      labelNames: ["code"],
+      registers,
+    }),
     errors: new Counter({
       name: "wikistream_indexer_errors_total",
       help: "Errors by code (see src/errors.ts); every error path increments this.",

@@ -1,6 +1,7 @@
 import { recordHeaders } from "@wikistream/events";
 import type { Logger } from "@wikistream/log";
 import { createBulkSend } from "./bulk/bulk-send.ts";
+import { isClusterCause } from "./bulk/outcome.ts";
 import { BulkSender, type SenderEvents } from "./delivery/sender.ts";
 import type { DeadLetterStage, RecordDeadLetter } from "./dlq/letter.ts";
 import { DeadLetterQueue } from "./dlq/queue.ts";
@@ -221,6 +222,8 @@ export class Pipeline {
         this.#deadLetter(item, item.record, "index", reason, detail, status),
       retryScheduled: (items, reason) => {
         metrics.documents.inc({ result: "retried", reason }, items.length);
+        // A cluster state (write block, missing index, …): these wait, and the alert reads this.
+        if (isClusterCause(reason)) metrics.clusterRefusals.inc({ reason }, items.length);
         this.#counts.retried += items.length;
         for (const item of items) partitions.holdForRetry(item.state);
       },

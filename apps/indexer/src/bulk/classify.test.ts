@@ -79,11 +79,24 @@ describe("classifyBulk", () => {
           type: "mapper_parsing_exception",
           reason:
             "failed to parse field [n] of type [long] in document with id 'b'. Preview of field's value: 'many' (caused by illegal_argument_exception: For input string: \"many\")",
+          fault: "document",
         },
       ],
       retry: [
-        { position: 2, status: 429, type: "es_rejected_execution_exception", reason: expect.any(String) },
-        { position: 3, status: 503, type: "unavailable_shards_exception", reason: expect.any(String) },
+        {
+          position: 2,
+          status: 429,
+          type: "es_rejected_execution_exception",
+          reason: expect.any(String),
+          fault: "load",
+        },
+        {
+          position: 3,
+          status: 503,
+          type: "unavailable_shards_exception",
+          reason: expect.any(String),
+          fault: "unavailable",
+        },
       ],
     });
   });
@@ -137,7 +150,116 @@ describe("classifyBulk", () => {
       reason: "illegal_argument_exception: The bulk request must be terminated by a newline [\\n]",
       error: { code: "bulk_request_rejected", retryable: false },
     });
-    expect(classifyBulk(response(413, ""), 2)).toMatchObject({ kind: "reject", status: 413 });
+    const parse = {
+      error: { type: "json_parse_exception", reason: "Unrecognized token 'garbage'" },
+      status: 400,
+    };
+    expect(classifyBulk(response(400, parse), 2)).toMatchObject({ kind: "reject", status: 400 });
+    const tooLarge = { error: { type: "content_too_long_exception", reason: "too long" }, status: 413 };
+    expect(classifyBulk(response(413, tooLarge), 2)).toMatchObject({ kind: "reject", status: 413 });
+  });
+
+  it("regression: an HTML 400/413 from a proxy split the batch and dead-lettered every document", () => {
+    const html =
+      "<html><head><title>400 Bad Request</title></head><body><center><h1>400 Bad Request</h1></center><hr><center>nginx</center></body></html>";
+    for (const [status, body] of [
+      [400, html],
+      [413, "<html><body><h1>413 Request Entity Too Large</h1></body></html>"],
+      [413, ""],
+      [400, undefined],
+      [400, { message: "Request blocked by WAF" }],
+    ] as const) {
+      expect(classifyBulk(response(status, body), 3)).toMatchObject({
+        kind: "retry",
+        error: { code: "opensearch_proxy_refused", retryable: true, context: { status } },
+      });
+    }
+  });
+
+  it("regression: a whole request refused for a cluster state (a block, a closed index) was split and dead-lettered", () => {
+    const closed = {
+      error: { type: "index_closed_exception", reason: "closed", index: "wikistream-recentchange-2023.07" },
+      status: 400,
+    };
+    expect(classifyBulk(response(400, closed), 3)).toMatchObject({
+      kind: "retry",
+      error: { code: "opensearch_cluster_refused" },
+    });
+    const blocked = {
+      error: {
+        root_cause: [
+          {
+            type: "cluster_block_exception",
+            reason: "blocked by: [FORBIDDEN/12/index read-only / allow delete (api)];",
+          },
+        ],
+        type: "cluster_block_exception",
+        reason:
+          "index [wikistream-recentchange-2023.07] blocked by: [FORBIDDEN/12/index read-only / allow delete (api)];",
+      },
+      status: 403,
+    };
+    expect(classifyBulk(response(403, blocked), 3)).toMatchObject({
+      kind: "retry",
+      error: { code: "opensearch_cluster_refused" },
+    });
+  });
+
+  it("regression: item errors caused by the cluster's state were dead-lettered (write block, security, missing or closed index, shard limit)", () => {
+    const item = (status: number, type: string, reason: string) => ({
+      index: { _index: "wikistream-recentchange-2023.07", _id: "x", status, error: { type, reason } },
+    });
+    // Bodies as OpenSearch 3.3 answers them.
+    const items = [
+      item(
+        403,
+        "cluster_block_exception",
+        "index [wikistream-recentchange-2023.07] blocked by: [FORBIDDEN/8/index write (api)];",
+      ),
+      item(
+        403,
+        "cluster_block_exception",
+        "index [i] blocked by: [FORBIDDEN/12/index read-only / allow delete (api)];",
+      ),
+      item(
+        403,
+        "security_exception",
+        "no permissions for [indices:data/write/bulk[s]] and User [name=indexer]",
+      ),
+      item(404, "index_not_found_exception", "no such index [wikistream-recentchange-2023.07]"),
+      item(400, "index_closed_exception", "closed"),
+      item(
+        400,
+        "validation_exception",
+        "Validation Failed: 1: this action would add [2] total shards, but this cluster currently has [1000]/[1000] maximum shards open;",
+      ),
+      item(429, "es_rejected_execution_exception", "rejected execution of primary operation"),
+      item(400, "mapper_parsing_exception", "failed to parse field [n] of type [long]"),
+      item(400, "illegal_argument_exception", 'Document contains at least one immense term in field="title"'),
+      item(
+        400,
+        "strict_dynamic_mapping_exception",
+        "mapping set to strict, dynamic introduction of [x] within [_doc] is not allowed",
+      ),
+      item(409, "some_future_exception", "never seen before"),
+    ];
+    const outcome = classifyBulk(response(200, { errors: true, items }), items.length);
+    if (outcome.kind !== "partial") throw new Error(`expected partial, got ${outcome.kind}`);
+    expect(outcome.retry.map((f) => [f.position, f.type, f.fault])).toEqual([
+      [0, "cluster_block_exception", "cluster"],
+      [1, "cluster_block_exception", "cluster"],
+      [2, "security_exception", "cluster"],
+      [3, "index_not_found_exception", "cluster"],
+      [4, "index_closed_exception", "cluster"],
+      [5, "validation_exception", "cluster"],
+      [6, "es_rejected_execution_exception", "load"],
+      [10, "some_future_exception", "unknown"],
+    ]);
+    expect(outcome.reject.map((f) => [f.position, f.type, f.fault])).toEqual([
+      [7, "mapper_parsing_exception", "document"],
+      [8, "illegal_argument_exception", "document"],
+      [9, "strict_dynamic_mapping_exception", "document"],
+    ]);
   });
 
   it("retries a 2xx it cannot read per item rather than assuming success", () => {

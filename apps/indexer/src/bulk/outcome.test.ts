@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { BulkRequestRejectedError, OpenSearchThrottledError } from "../errors.ts";
-import { rejectionReason, toSendOutcome } from "./outcome.ts";
+import { isClusterCause, rejectionReason, toSendOutcome } from "./outcome.ts";
 
 describe("toSendOutcome", () => {
   it("keeps OpenSearch's error type as the dead-letter reason when it is a known one", () => {
@@ -13,12 +13,26 @@ describe("toSendOutcome", () => {
     const outcome = toSendOutcome({
       kind: "partial",
       count: 5,
-      reject: [{ position: 0, status: 400, type: "mapper_parsing_exception", reason: "bad field" }],
+      reject: [
+        {
+          position: 0,
+          status: 400,
+          type: "mapper_parsing_exception",
+          reason: "bad field",
+          fault: "document",
+        },
+      ],
       retry: [
-        { position: 1, status: 500, type: "exception", reason: "oops" },
-        { position: 2, status: 503, type: "unavailable_shards_exception", reason: "recovering" },
-        { position: 3, status: 429, type: "es_rejected_execution_exception", reason: "busy" },
-        { position: 4, status: 504, type: "timeout", reason: "slow" },
+        { position: 1, status: 500, type: "exception", reason: "oops", fault: "server" },
+        {
+          position: 2,
+          status: 503,
+          type: "unavailable_shards_exception",
+          reason: "recovering",
+          fault: "unavailable",
+        },
+        { position: 3, status: 429, type: "es_rejected_execution_exception", reason: "busy", fault: "load" },
+        { position: 4, status: 504, type: "timeout", reason: "slow", fault: "unavailable" },
       ],
     });
     expect(outcome).toEqual({
@@ -50,6 +64,43 @@ describe("toSendOutcome", () => {
         { position: 4, status: 504, cause: "server_error", bounded: false, detail: "timeout: slow" },
       ],
     });
+  });
+
+  it("regression: a write block dead-lettered the items; cluster states retry without limit, labelled by type", () => {
+    const outcome = toSendOutcome({
+      kind: "partial",
+      count: 3,
+      reject: [],
+      retry: [
+        {
+          position: 0,
+          status: 403,
+          type: "cluster_block_exception",
+          reason: "index [i] blocked by: [FORBIDDEN/8/index write (api)];",
+          fault: "cluster",
+        },
+        {
+          position: 1,
+          status: 404,
+          type: "index_not_found_exception",
+          reason: "no such index",
+          fault: "cluster",
+        },
+        { position: 2, status: 409, type: "some_future_exception", reason: "new", fault: "unknown" },
+      ],
+    });
+    expect(outcome).toMatchObject({
+      kind: "partial_failure",
+      rejections: [],
+      retries: [
+        { position: 0, status: 403, cause: "cluster_block_exception", bounded: false },
+        { position: 1, status: 404, cause: "index_not_found_exception", bounded: false },
+        // An error type never seen: retried, and dead-lettered only after maxItemAttempts.
+        { position: 2, status: 409, cause: "rejected_other", bounded: true },
+      ],
+    });
+    expect(isClusterCause("cluster_block_exception")).toBe(true);
+    expect(isClusterCause("throttled")).toBe(false);
   });
 
   it("maps whole-request outcomes: ok, failed (resend later), refused (split)", () => {

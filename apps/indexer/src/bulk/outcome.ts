@@ -1,8 +1,6 @@
 import type { ItemRejection, ItemRetry, SendOutcome } from "../delivery/types.ts";
 import type { BulkOutcome, ItemFailure } from "./classify.ts";
-
-// Item statuses that say nothing about the record itself: retried without limit.
-const unlimitedRetryStatuses = new Set([429, 503, 504]);
+import { clusterFaultTypes, retriesWithoutLimit } from "./faults.ts";
 
 // OpenSearch error types kept as dead-letter reasons (metric labels); others are "rejected_other".
 const knownRejections = new Set([
@@ -11,11 +9,35 @@ const knownRejections = new Set([
   "illegal_argument_exception",
   "strict_dynamic_mapping_exception",
   "action_request_validation_exception",
+  "max_bytes_length_exceeded_exception",
 ]);
 
 /** The dead-letter reason of an item OpenSearch refused: its error type when known, a bounded label. */
 export function rejectionReason(type: string): string {
   return knownRejections.has(type) ? type : "rejected_other";
+}
+
+/**
+ * The retry cause of an item (a bounded metric label): the error type for a cluster state (so that
+ * `cluster_refusals_total{reason}` names the block), else throttled / server_error / rejected_other.
+ */
+export function retryCause(failure: Pick<ItemFailure, "fault" | "type">): string {
+  switch (failure.fault) {
+    case "cluster":
+      // One of the few clusterFaultTypes: a bounded label.
+      return failure.type;
+    case "load":
+      return "throttled";
+    case "unknown":
+      return "rejected_other";
+    default:
+      return "server_error";
+  }
+}
+
+/** Whether a retry cause is a cluster state (see faults.ts): counted and alerted on apart from load. */
+export function isClusterCause(cause: string): boolean {
+  return clusterFaultTypes.has(cause);
 }
 
 function rejection(failure: ItemFailure): ItemRejection {
@@ -28,10 +50,10 @@ function retry(failure: ItemFailure): ItemRetry {
   return {
     position,
     status,
-    cause: status === 429 ? "throttled" : "server_error",
-    // 429/503/504 are load or recovery, not the record's fault: retried without limit. Another 5xx
-    // that keeps coming for one item while others pass is treated as poison after maxItemAttempts.
-    bounded: !unlimitedRetryStatuses.has(status),
+    cause: retryCause(failure),
+    // Load, recovery and cluster states are not the record's fault: retried without limit. Another
+    // failure that keeps coming for one item while others pass is poison after maxItemAttempts.
+    bounded: !retriesWithoutLimit(failure.fault),
     detail: `${type}: ${reason}`,
   };
 }
@@ -45,8 +67,8 @@ export function toSendOutcome(outcome: BulkOutcome): SendOutcome {
     case "ok":
       return { kind: "ok" };
     case "partial": {
-      const throttled = outcome.retry.filter((failure) => failure.status === 429);
-      const failing = outcome.retry.filter((failure) => failure.status !== 429);
+      const throttled = outcome.retry.filter((failure) => failure.fault === "load");
+      const failing = outcome.retry.filter((failure) => failure.fault !== "load");
       return {
         kind: "partial_failure",
         rejections: outcome.reject.map(rejection),

@@ -39,6 +39,12 @@ export function parse(body: string | Uint8Array): Op[] {
   }
   return ops;
 }
+// The error type OpenSearch sends with each item status in these tests.
+const itemErrorType: Record<number, string> = {
+  400: "mapper_parsing_exception",
+  429: "es_rejected_execution_exception",
+  503: "unavailable_shards_exception",
+};
 export const itemsAnswer = (statuses: number[]): BulkAnswer => ({
   kind: "response",
   status: 200,
@@ -50,7 +56,7 @@ export const itemsAnswer = (statuses: number[]): BulkAnswer => ({
         ...(status >= 300
           ? {
               error: {
-                type: status === 400 ? "mapper_parsing_exception" : "es_rejected_execution_exception",
+                type: itemErrorType[status] ?? "exception",
                 reason: "r",
               },
             }
