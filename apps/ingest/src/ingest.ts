@@ -1,7 +1,7 @@
 import { type StreamName, topicForStream } from "@wikistream/events";
 import { produceErrorCode } from "@wikistream/kafka";
 import type { Logger } from "@wikistream/log";
-import { errorMessage } from "@wikistream/resilience";
+import { errorMessage, WikistreamError } from "@wikistream/resilience";
 import type { Kafka } from "kafkajs";
 import type { IngestConfig } from "./config.ts";
 import type { IngestMetrics } from "./metrics.ts";
@@ -10,7 +10,7 @@ import { Publisher } from "./publish/publisher.ts";
 import { readStream } from "./read-stream.ts";
 import type { OutboundRecord } from "./records/record.ts";
 import type { ResumePoint } from "./resume/recover.ts";
-import { startingPoint } from "./resume/resume-point.ts";
+import { decideStart } from "./resume/start-policy.ts";
 import { FrameRouter } from "./route/router.ts";
 import { SeenIds } from "./route/seen-ids.ts";
 import { prepareKafka } from "./startup/prepare.ts";
@@ -67,7 +67,12 @@ class IngestService {
   #state: IngestState = "created";
   #streamConnected = false;
   #lastEventId: string | undefined;
-  #startedFrom: IngestStatus["startedFrom"] = { lastEventId: undefined, since: undefined };
+  #startedFrom: IngestStatus["startedFrom"] = {
+    policy: undefined,
+    from: undefined,
+    lastEventId: undefined,
+    since: undefined,
+  };
   #startedAt: string | undefined;
   #failure: string | undefined;
   #done: Promise<void> = Promise.resolve();
@@ -104,10 +109,22 @@ class IngestService {
       throw error;
     });
     if (!resume) return;
-    const { lastEventId, since } = startingPoint(resume, config.since);
+    const decision = decideStart(config.startPolicy, resume, config.since);
+    if (decision.kind === "refuse") {
+      this.#deps.metrics.starts.inc({ policy: config.startPolicy, from: "refused" });
+      this.#state = "failed";
+      this.#failure = decision.message;
+      throw new WikistreamError("ingest_resume_point_gone", decision.message, {
+        retryable: false,
+        context: { emptied: resume.emptied },
+      });
+    }
+    const { lastEventId, since, from } = decision;
+    this.#deps.metrics.starts.inc({ policy: config.startPolicy, from });
+    logger[decision.level](decision.message, { policy: config.startPolicy, from, lastEventId, since });
     const connectUrl = since ? `${this.#url}?since=${encodeURIComponent(since)}` : this.#url;
     this.#lastEventId = lastEventId;
-    this.#startedFrom = { lastEventId, since };
+    this.#startedFrom = { policy: config.startPolicy, from, lastEventId, since };
     const router = this.#router(resume);
     const publisher = this.#startPublisher(lastEventId, since ?? String(Date.now()), router);
     this.#state = "running";

@@ -68,6 +68,12 @@ export function createIngestMetrics(options: { defaultMetrics?: boolean } = {}) 
       labelNames: ["stream"],
       registers,
     }),
+    starts: new Counter({
+      name: "wikistream_ingest_starts_total",
+      help: "Starts, by INGEST_START_POLICY and where they began: resume_id, resume_since (from Kafka), since (INGEST_SINCE), latest (the live edge, skipping what the stream holds), refused (the resume point is gone).",
+      labelNames: ["policy", "from"],
+      registers,
+    }),
     connected: new Gauge({
       name: "wikistream_ingest_stream_connected",
       help: "1 while the SSE stream is connected and delivering.",

@@ -64,7 +64,7 @@ describe("a bounded SSE reader, against real Kafka and the replay server", () =>
     const dataBytes = 200 * 1024 * 1024;
     const baseline = process.memoryUsage().heapUsed;
     let peak = baseline;
-    const { letters, names, metrics, replay } = await run(
+    const { letters, metrics, replay } = await run(
       { faults: [{ kind: "oversized", afterEvents: 25, bytes: dataBytes }] },
       {},
       { during: () => (peak = Math.max(peak, process.memoryUsage().heapUsed)) },

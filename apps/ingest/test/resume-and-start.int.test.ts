@@ -173,7 +173,12 @@ describe("where ingest starts, against real Kafka", () => {
     const second = buildIngest(config).ingest;
     try {
       await first.start();
-      expect(first.status().startedFrom).toEqual({ lastEventId: undefined, since });
+      expect(first.status().startedFrom).toEqual({
+        policy: "resume",
+        from: "since",
+        lastEventId: undefined,
+        since,
+      });
       await waitFor(
         "events since INGEST_SINCE",
         () => first.status().counts.published === expected.size,

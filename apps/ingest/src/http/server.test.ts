@@ -7,7 +7,7 @@ const status: IngestStatus = {
   state: "running",
   streams: ["mediawiki.recentchange"],
   url: "http://127.0.0.1/v2/stream/mediawiki.recentchange",
-  startedFrom: { lastEventId: undefined, since: undefined },
+  startedFrom: { policy: "resume", from: "resume_id", lastEventId: undefined, since: undefined },
   lastEventId: undefined,
   lastAckedEventId: undefined,
   connected: false,

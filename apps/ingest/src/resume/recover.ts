@@ -1,10 +1,13 @@
 import type { Logger } from "@wikistream/log";
 import type { Kafka } from "kafkajs";
 import { type ResumePoint, TailSummary } from "./resume-point.ts";
-import { listTailRanges } from "./tail-ranges.ts";
+import { type EmptiedPartition, listTailRanges } from "./tail-ranges.ts";
 import { scanTails } from "./tail-scan.ts";
 
 export type { ResumePoint } from "./resume-point.ts";
+
+/** The resume point, and the partitions emptied after holding records (see decideStart). */
+export type RecoveredPoint = ResumePoint & { emptied: EmptiedPartition[] };
 
 /**
  * Recovers where ingest stopped from Kafka itself, not from a local file, so that a restart, a
@@ -20,11 +23,12 @@ export async function recoverResumePoint(options: {
   tailSize: number;
   logger: Logger;
   timeoutMs?: number;
-}): Promise<ResumePoint> {
+}): Promise<RecoveredPoint> {
   const { kafka, topics, logger } = options;
   const summary = new TailSummary();
-  const ranges = await listTailRanges(kafka, topics, options.tailSize);
-  if (ranges.size === 0) return summary.point();
+  const { ranges, emptied } = await listTailRanges(kafka, topics, options.tailSize);
+  if (emptied.length > 0) logger.warn("kafka partitions that held records hold none now", { emptied });
+  if (ranges.size === 0) return { ...summary.point(), emptied };
   await scanTails({
     kafka,
     ranges,
@@ -33,7 +37,7 @@ export async function recoverResumePoint(options: {
     logger,
     onRecord: (record) => summary.add(record),
   });
-  const point = summary.point();
+  const point = { ...summary.point(), emptied };
   logger.info("recovered resume point from kafka", {
     topics,
     recordsScanned: point.recordsScanned,

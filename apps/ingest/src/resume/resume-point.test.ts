@@ -1,6 +1,6 @@
 import { recordHeaders as headers } from "@wikistream/events";
 import { describe, expect, it } from "vitest";
-import { startingPoint, TailSummary } from "./resume-point.ts";
+import { TailSummary } from "./resume-point.ts";
 
 const record = (timestamp: number, fields: Record<string, string>) => ({
   timestamp,
@@ -27,26 +27,5 @@ describe("TailSummary", () => {
     expect(summary.point()).toMatchObject({ lastEventId: undefined, since: undefined, recordsScanned: 0 });
     summary.add(record(5, { [headers.resumeSince]: "1700000000000" }));
     expect(summary.point()).toMatchObject({ lastEventId: undefined, since: "1700000000000" });
-  });
-});
-
-describe("startingPoint", () => {
-  it("an id wins over every since; a recovered since over INGEST_SINCE; neither means the live edge", () => {
-    expect(startingPoint({ lastEventId: "id", since: "1" }, "2")).toEqual({
-      lastEventId: "id",
-      since: undefined,
-    });
-    expect(startingPoint({ lastEventId: undefined, since: "1" }, "2")).toEqual({
-      lastEventId: undefined,
-      since: "1",
-    });
-    expect(startingPoint({ lastEventId: undefined, since: undefined }, "2")).toEqual({
-      lastEventId: undefined,
-      since: "2",
-    });
-    expect(startingPoint({ lastEventId: undefined, since: undefined }, undefined)).toEqual({
-      lastEventId: undefined,
-      since: undefined,
-    });
   });
 });

@@ -54,15 +54,3 @@ export class TailSummary {
     };
   }
 }
-
-/**
- * Where the stream (re)starts: the recovered id, else the recovered `since`, else INGEST_SINCE,
- * else the live edge (both undefined). An id and a `since` are never sent together.
- */
-export function startingPoint(
-  resume: Pick<ResumePoint, "lastEventId" | "since">,
-  configuredSince: string | undefined,
-): { lastEventId: string | undefined; since: string | undefined } {
-  if (resume.lastEventId) return { lastEventId: resume.lastEventId, since: undefined };
-  return { lastEventId: undefined, since: resume.since ?? configuredSince };
-}

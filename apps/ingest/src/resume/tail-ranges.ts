@@ -10,6 +10,13 @@ export interface TailRange {
   last: bigint;
 }
 
+/** A partition that held records and holds none now: its high watermark is past 0, its low one equal. */
+export interface EmptiedPartition {
+  topic: string;
+  partition: number;
+  high: string;
+}
+
 /** The last `size` offsets of a partition holding [low, high), or undefined when it is empty. */
 export function tailRange(
   low: string,
@@ -22,15 +29,19 @@ export function tailRange(
   return { from: from > BigInt(low) ? from : BigInt(low), last };
 }
 
-/** The tail of every non-empty partition of the topics that exist, keyed `topic:partition`. */
+/**
+ * The tail of every non-empty partition of the topics that exist, keyed `topic:partition`, and the
+ * partitions emptied after holding records (retention, deleted records).
+ */
 export async function listTailRanges(
   kafka: Kafka,
   topics: readonly string[],
   size: number,
-): Promise<Map<string, TailRange>> {
+): Promise<{ ranges: Map<string, TailRange>; emptied: EmptiedPartition[] }> {
   const admin = kafka.admin();
   await admin.connect();
   const ranges = new Map<string, TailRange>();
+  const emptied: EmptiedPartition[] = [];
   try {
     const present: string[] = [];
     // One topic at a time: names the topic whose partition has no leader (see describeTopic).
@@ -43,10 +54,11 @@ export async function listTailRanges(
       for (const { partition, high, low } of offsets) {
         const range = tailRange(low, high, size);
         if (range) ranges.set(`${topic}:${partition}`, { topic, partition, ...range });
+        else if (BigInt(high) > 0n) emptied.push({ topic, partition, high });
       }
     }
   } finally {
     await admin.disconnect();
   }
-  return ranges;
+  return { ranges, emptied };
 }

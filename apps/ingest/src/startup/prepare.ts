@@ -3,7 +3,7 @@ import type { Logger } from "@wikistream/log";
 import type { Kafka } from "kafkajs";
 import type { IngestConfig } from "../config.ts";
 import type { ProducerSlot } from "../publish/producer-slot.ts";
-import { type ResumePoint, recoverResumePoint } from "../resume/recover.ts";
+import { type RecoveredPoint, recoverResumePoint } from "../resume/recover.ts";
 
 export interface PrepareOptions {
   kafka: Kafka;
@@ -16,7 +16,7 @@ export interface PrepareOptions {
 }
 
 /** Topics, producer, resume point: each waits out a settling cluster until INGEST_STARTUP_TIMEOUT_MS. */
-export async function prepareKafka(options: PrepareOptions): Promise<ResumePoint> {
+export async function prepareKafka(options: PrepareOptions): Promise<RecoveredPoint> {
   const { kafka, config, slot, streamTopics, logger } = options;
   const settle = { deadlineMs: config.startupTimeoutMs, logger, signal: options.signal };
   await untilClusterSettles(

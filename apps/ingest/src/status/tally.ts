@@ -1,5 +1,6 @@
 import type { StreamName } from "@wikistream/events";
 import type { LifecycleState } from "@wikistream/http";
+import type { StartFrom, StartPolicy } from "../resume/start-policy.ts";
 import { createRateWindow } from "./rates.ts";
 
 /** The life cycle both apps report in `/status` (see @wikistream/http). */
@@ -25,8 +26,13 @@ export interface IngestStatus {
   state: IngestState;
   streams: StreamName[];
   url: string;
-  /** Where this run started: an id recovered from Kafka, a `since`, or neither (now). */
-  startedFrom: { lastEventId: string | undefined; since: string | undefined };
+  /** Where this run started, by INGEST_START_POLICY: an id recovered from Kafka, a `since`, or neither (now). */
+  startedFrom: {
+    policy: StartPolicy | undefined;
+    from: StartFrom | undefined;
+    lastEventId: string | undefined;
+    since: string | undefined;
+  };
   lastEventId: string | undefined;
   lastAckedEventId: string | undefined;
   connected: boolean;
