@@ -15,7 +15,9 @@ import { type SecureStack, startSecureStack } from "./helpers/secure-stack.ts";
 
 // Private ports: never the default stack's, nor another test's.
 const ports = { WIKISTREAM_KAFKA_PORT: 39692, WIKISTREAM_KAFKA_CONTROLLER_PORT: 39693 };
-const logger = createLogger({ level: "error" });
+/** Every line kafkajs logged through our logger, checked for secrets at the end. */
+const logLines: string[] = [];
+const logger = createLogger({ level: "warn", write: (line) => void logLines.push(line) });
 
 let stack: SecureStack;
 let brokers: string[];
@@ -123,6 +125,14 @@ describe("Kafka over SASL_SSL (secure stack)", () => {
       security: { ...security, ssl },
     });
     expect(line).toMatch(/certificate is not trusted \([A-Z_]+\): set KAFKA_SSL_CA_FILE/);
+  });
+
+  it("no log line carries a password, the real one or the wrong one", () => {
+    const password = readFileSync(stack.env.KAFKA_SASL_PASSWORD_FILE ?? "", "utf8");
+    expect(logLines.length).toBeGreaterThan(0); // the failures above were logged
+    expect(logLines.filter((line) => line.includes(password) || line.includes("not-the-password"))).toEqual(
+      [],
+    );
   });
 
   it("plaintext against the TLS listener does not authenticate", async () => {
