@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { describeKafkaSecurity, kafkaSecurityConfig } from "./security.ts";
 
 const tls = { ca: "CA", rejectUnauthorized: true, verifyHostname: true };
@@ -36,6 +36,25 @@ describe("kafkaSecurityConfig", () => {
     expect(sasl.mechanism).toBe("oauthbearer");
     expect(await sasl.oauthBearerProvider()).toEqual({ value: "signed-token" });
     expect(regions).toEqual(["eu-west-1"]);
+  });
+});
+
+describe("AWS MSK IAM with AWS's own signer", () => {
+  afterEach(() => vi.unstubAllEnvs());
+  it("signs a kafka-cluster:Connect token for the region with credentials from the default chain", async () => {
+    // The chain's first link: environment credentials (no network: signing is local).
+    vi.stubEnv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE");
+    vi.stubEnv("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY");
+    vi.stubEnv("AWS_EC2_METADATA_DISABLED", "true");
+    const sasl = kafkaSecurityConfig({ ssl: tls, sasl: { mechanism: "aws", region: "eu-west-1" } }).sasl as {
+      oauthBearerProvider: () => Promise<{ value: string }>;
+    };
+    const url = new URL(Buffer.from((await sasl.oauthBearerProvider()).value, "base64url").toString());
+    expect(url.host).toBe("kafka.eu-west-1.amazonaws.com");
+    expect(url.searchParams.get("Action")).toBe("kafka-cluster:Connect");
+    expect(url.searchParams.get("X-Amz-Credential")).toMatch(
+      /^AKIDEXAMPLE\/\d{8}\/eu-west-1\/kafka-cluster\/aws4_request$/,
+    );
   });
 });
 
