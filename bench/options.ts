@@ -34,7 +34,7 @@ export interface BenchOptions {
   sizes: Sizes;
 }
 
-/** Sizes: the default run takes about 5 minutes on 2 shared cores; --quick about 70 s. */
+/** Sizes: the default run takes 6–14 minutes on 2 shared cores (by their load); --quick about 75 s. */
 const quickSizes: Sizes = {
   copies: 10,
   monthCopies: 1,
