@@ -77,7 +77,15 @@ async function list(kafka: Kafka, command: Extract<DlqCommand, { action: "list" 
 async function show(kafka: Kafka, command: Extract<DlqCommand, { action: "show" }>, io: Io): Promise<number> {
   let found: Letter | undefined;
   const next = String(BigInt(command.offset) + 1n);
-  await readRanges(kafka, command.topic, [{ partition: command.partition, from: command.offset, to: next }], {
+  const admin = kafka.admin();
+  await admin.connect();
+  // Clamped to what Kafka still holds: an offset past the end or lost to retention reads nothing.
+  const ranges = await topicRanges(admin, command.topic, {
+    partitions: [command.partition],
+    fromOffset: command.offset,
+    toOffset: next,
+  }).finally(() => admin.disconnect());
+  await readRanges(kafka, command.topic, ranges, {
     idleMs: 5000,
     onRecords(records) {
       const record = records.find((r) => r.offset === command.offset);

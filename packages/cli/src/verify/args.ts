@@ -59,6 +59,13 @@ const options = {
   show: { type: "string" },
 } as const;
 
+/** An `ids` query answers at most 10,000 hits, and verify asks for twice the ids (duplicates). */
+function batchOf(value: string | undefined): number {
+  const batch = intFlag(value, "--batch", 1) ?? 1000;
+  if (batch > 5000) throw new UsageError(`--batch: at most 5000 ids a request, got ${batch}`);
+  return batch;
+}
+
 export function parseVerifyArgs(
   argv: readonly string[],
   env: Record<string, string | undefined>,
@@ -86,7 +93,7 @@ export function parseVerifyArgs(
       group: values["to-end"] ? undefined : (values.group ?? "wikistream-indexer"),
       indexPrefix: values["index-prefix"] ?? "wikistream",
       dlqTopic: dlq === "none" ? undefined : dlq,
-      batch: intFlag(values.batch, "--batch", 1) ?? 1000,
+      batch: batchOf(values.batch),
       metricsFile: values["metrics-file"],
       show: intFlag(values.show, "--show") ?? 20,
       json: values.json ?? false,
