@@ -24,6 +24,10 @@ export const indexerEnvSchema = z.object({
   INDEXER_INDEX_BUCKET: env.enumOf(indexBuckets, "month"),
   INDEXER_INDEX_SHARDS: env.int(1, { min: 1, max: 1024 }),
   INDEXER_INDEX_REPLICAS: env.int(1, { min: 0, max: 16 }),
+  // meta.dt picks the index: older events (or ones further ahead) are dead-lettered, so that no
+  // record can create an index outside this window. 5 years covers any replay of a retained topic.
+  INDEXER_EVENT_MAX_AGE_DAYS: env.int(1830, { min: 1, max: 36_600 }),
+  INDEXER_EVENT_MAX_FUTURE_MS: env.int(600_000, { min: 0, max: 7 * 86_400_000 }),
   INDEXER_REFRESH_INTERVAL: z
     .string()
     .trim()
@@ -33,13 +37,18 @@ export const indexerEnvSchema = z.object({
   INDEXER_BULK_MAX_BYTES: env.int(5_242_880, { min: 1024, max: 100 * 1_048_576 }),
   // How long the oldest queued operation waits for a fuller bulk request (ingest: INGEST_LINGER_MS).
   INDEXER_LINGER_MS: env.int(200, { min: 0, max: 60_000 }),
-  INDEXER_BULK_CONCURRENCY: env.int(2, { min: 1, max: 64 }),
+  // The most bulk requests in flight; with INDEXER_BULK_CONCURRENCY_ADAPTIVE the number in flight starts
+  // at one and follows OpenSearch's answers (AIMD, delivery/concurrency.ts) up to this.
+  INDEXER_BULK_CONCURRENCY: env.int(4, { min: 1, max: 64 }),
+  INDEXER_BULK_CONCURRENCY_ADAPTIVE: env.bool(true),
   INDEXER_BULK_TIMEOUT_MS: env.int(30_000, { min: 100 }),
   INDEXER_MAX_PENDING_PER_PARTITION: env.int(5000, { min: 1 }),
   INDEXER_RETRY_INITIAL_MS: env.int(200, { min: 1 }),
   INDEXER_RETRY_MAX_MS: env.int(30_000, { min: 1 }),
   INDEXER_MAX_ITEM_ATTEMPTS: env.int(10, { min: 1, max: 1000 }),
   INDEXER_COMMIT_INTERVAL_MS: env.int(1000, { min: 10 }),
+  // How often the lag metric is read from the broker (committed offsets against high watermarks).
+  INDEXER_LAG_INTERVAL_MS: env.int(15_000, { min: 100, max: 600_000 }),
   INDEXER_DRAIN_TIMEOUT_MS: env.int(30_000, { min: 0 }),
   // A topic just created, a leader moving or a node still starting settles in seconds; a minute
   // covers a restart of the cluster around us.
@@ -70,10 +79,13 @@ export interface IndexerConfig {
   indexShards: number;
   indexReplicas: number;
   refreshInterval: string;
+  eventMaxAgeDays: number;
+  eventMaxFutureMs: number;
   bulkMaxDocs: number;
   bulkMaxBytes: number;
   lingerMs: number;
   bulkConcurrency: number;
+  bulkConcurrencyAdaptive: boolean;
   bulkTimeoutMs: number;
   /** INDEXER_MAX_PENDING_PER_PARTITION: records after the committable offset, finished or not. */
   maxUncommittedPerPartition: number;
@@ -81,6 +93,7 @@ export interface IndexerConfig {
   retryMaxMs: number;
   maxItemAttempts: number;
   commitIntervalMs: number;
+  lagIntervalMs: number;
   drainTimeoutMs: number;
   startupTimeoutMs: number;
   httpHost: string;
@@ -222,16 +235,20 @@ export function loadIndexerConfig(source: Record<string, string | undefined>): R
     indexShards: raw.INDEXER_INDEX_SHARDS,
     indexReplicas: raw.INDEXER_INDEX_REPLICAS,
     refreshInterval: raw.INDEXER_REFRESH_INTERVAL,
+    eventMaxAgeDays: raw.INDEXER_EVENT_MAX_AGE_DAYS,
+    eventMaxFutureMs: raw.INDEXER_EVENT_MAX_FUTURE_MS,
     bulkMaxDocs: raw.INDEXER_BULK_MAX_DOCS,
     bulkMaxBytes: raw.INDEXER_BULK_MAX_BYTES,
     lingerMs: raw.INDEXER_LINGER_MS,
     bulkConcurrency: raw.INDEXER_BULK_CONCURRENCY,
+    bulkConcurrencyAdaptive: raw.INDEXER_BULK_CONCURRENCY_ADAPTIVE,
     bulkTimeoutMs: raw.INDEXER_BULK_TIMEOUT_MS,
     maxUncommittedPerPartition: raw.INDEXER_MAX_PENDING_PER_PARTITION,
     retryInitialMs: raw.INDEXER_RETRY_INITIAL_MS,
     retryMaxMs: raw.INDEXER_RETRY_MAX_MS,
     maxItemAttempts: raw.INDEXER_MAX_ITEM_ATTEMPTS,
     commitIntervalMs: raw.INDEXER_COMMIT_INTERVAL_MS,
+    lagIntervalMs: raw.INDEXER_LAG_INTERVAL_MS,
     drainTimeoutMs: raw.INDEXER_DRAIN_TIMEOUT_MS,
     startupTimeoutMs: raw.INDEXER_STARTUP_TIMEOUT_MS,
     httpHost: raw.INDEXER_HTTP_HOST,

@@ -1,5 +1,6 @@
 import { createProducer, untilClusterSettles } from "@wikistream/kafka";
 import { createBulkClient } from "./bulk/bulk-client.ts";
+import { AdaptiveConcurrency } from "./delivery/concurrency.ts";
 import { createDeadLetterPublisher } from "./dlq/publisher.ts";
 import type { Indexer, IndexerDeps } from "./indexer-types.ts";
 import { IndexerLifecycle } from "./lifecycle.ts";
@@ -54,13 +55,16 @@ export function createIndexer(deps: IndexerDeps): Indexer {
     topicPrefix: config.topicPrefix,
     transforms: deps.transforms ?? defaultTransforms,
     limits: { maxDocs: config.bulkMaxDocs, maxBytes: config.bulkMaxBytes, lingerMs: config.lingerMs },
-    concurrency: config.bulkConcurrency,
+    concurrency: config.bulkConcurrencyAdaptive
+      ? new AdaptiveConcurrency({ max: config.bulkConcurrency })
+      : config.bulkConcurrency,
     maxUncommittedPerPartition: config.maxUncommittedPerPartition,
     retry: {
       initialMs: config.retryInitialMs,
       maxMs: config.retryMaxMs,
       maxItemAttempts: config.maxItemAttempts,
     },
+    eventTime: { maxAgeMs: config.eventMaxAgeDays * 86_400_000, maxFutureMs: config.eventMaxFutureMs },
   });
   const committer = new Committer({ consumer: source, offsets: pipeline, metrics, logger: log });
   const lifecycle = new IndexerLifecycle({ deps, log, abort, producer, settle, source, pipeline, committer });

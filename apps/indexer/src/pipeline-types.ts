@@ -2,8 +2,10 @@ import type { Logger } from "@wikistream/log";
 import type { BulkClient } from "./bulk/bulk-client.ts";
 import type { BulkOperation, IndexNaming } from "./bulk/bulk-request.ts";
 import type { BatchLimits } from "./delivery/batch.ts";
+import type { ConcurrencyLimit } from "./delivery/concurrency.ts";
 import type { Deliverable, RetryPolicy } from "./delivery/types.ts";
 import type { DeadLetterPublisher } from "./dlq/publisher.ts";
+import type { EventTimeBounds } from "./index/event-time.ts";
 import type { IndexedStream } from "./index/names.ts";
 import type { IndexerMetrics } from "./metrics.ts";
 import type { PartitionControl, RecordRef } from "./offsets/partition-state.ts";
@@ -23,10 +25,13 @@ export interface PipelineOptions {
   topicPrefix: string;
   transforms: TransformSet;
   limits: BatchLimits;
-  concurrency: number;
+  /** Bulk requests in flight at most: a number, or a limit that adapts (delivery/concurrency.ts). */
+  concurrency: number | ConcurrencyLimit;
   /** A partition pauses when this many records sit after its committable offset (finished or not). */
   maxUncommittedPerPartition: number;
   retry: RetryPolicy;
+  /** Event times that may pick an index (index/event-time.ts); others are dead-lettered. */
+  eventTime: EventTimeBounds;
   /** Per dead-letter send; defaults to deadLetterSendLimits. */
   deadLetterLimits?: { maxLetters: number; maxBytes: number };
   now?: () => number;

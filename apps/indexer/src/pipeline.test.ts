@@ -167,6 +167,27 @@ describe("pipeline", () => {
     h.pipeline.close();
   });
 
+  it("regression: a meta.dt in year 0001 or 9999 picked (and created) an index; now it is dead-lettered", async () => {
+    const ancient = withChange(real[0]!, (e) => {
+      (e.meta as Record<string, unknown>).dt = "0001-01-01T00:00:00Z";
+    });
+    const future = withChange(real[1]!, (e) => {
+      (e.meta as Record<string, unknown>).dt = "9999-12-31T23:59:59Z";
+    });
+    const h = harness(ok, {
+      eventTime: { maxAgeMs: 100 * 365 * 86_400_000, maxFutureMs: 600_000 },
+    });
+    h.pipeline.accept(TOPIC, 0, records([ancient, future, real[2]!]), 3n);
+    expect(await h.pipeline.drain(2000)).toBe(true);
+    expect([...h.indexed.keys()]).toEqual([real[2]!.metaId]);
+    expect(h.letters.map((l) => [l.stage, l.reason, l.detail.split(" is ")[0]])).toEqual([
+      ["route", "event_time_out_of_range", "meta.dt 0001-01-01T00:00:00.000Z"],
+      ["route", "event_time_out_of_range", "meta.dt 9999-12-31T23:59:59.000Z"],
+    ]);
+    expect(h.pipeline.committable()[0]!.offset).toBe(3n);
+    h.pipeline.close();
+  });
+
   it("holds a dead-lettered record unfinished until Kafka acknowledged the letter", async () => {
     let failures = 2;
     const letters: RecordDeadLetter[] = [];

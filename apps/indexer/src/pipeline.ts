@@ -6,6 +6,7 @@ import { BulkSender, type SenderEvents } from "./delivery/sender.ts";
 import type { DeadLetterStage, RecordDeadLetter } from "./dlq/letter.ts";
 import { DeadLetterQueue } from "./dlq/queue.ts";
 import { DeadLetterTruncatedError, errorCode } from "./errors.ts";
+import { checkEventTime } from "./index/event-time.ts";
 import { indexedStreams } from "./index/names.ts";
 import type { PartitionState, RecordRef } from "./offsets/partition-state.ts";
 import { PartitionTable } from "./offsets/partition-table.ts";
@@ -148,6 +149,12 @@ export class Pipeline {
         return;
       case "item": {
         const { operation, stream, eventTimeMs } = prepared;
+        // meta.dt picks the index: one far in the past or future would create one more index.
+        const time = checkEventTime(eventTimeMs, at, this.#options.eventTime);
+        if (time.kind === "out_of_range") {
+          this.#deadLetter(ref, record, "route", "event_time_out_of_range", time.detail);
+          return;
+        }
         this.#sender.add({ ...operation, ...ref, record, stream, eventTimeMs, attempts: 0 }, at);
         return;
       }

@@ -1,3 +1,4 @@
+import { eventTimeMs } from "../index/event-time.ts";
 import { type IndexBucket, type IndexedStream, indexFor } from "../index/names.ts";
 
 /** One `_bulk` operation: the action line and the document line, NDJSON as UTF-8 bytes. */
@@ -53,7 +54,7 @@ export function bulkOperation(
   meta: { id: string; dt: string },
   naming: IndexNaming,
 ): BulkOperation & { readonly ndjson: string } {
-  const index = indexFor(naming.prefix, stream, Date.parse(meta.dt), naming.bucket);
+  const index = indexFor(naming.prefix, stream, eventTimeMs(meta.dt), naming.bucket);
   const ndjson = `${actionLine(index, meta.id)}${JSON.stringify(document)}\n`;
   const bytes = utf8.encode(ndjson);
   return { index, id: meta.id, ndjson, chunks: [bytes], bytes: bytes.byteLength };
@@ -95,7 +96,7 @@ export function bulkOperationFromSource(
   meta: { id: string; dt: string },
   naming: IndexNaming,
 ): BulkOperation {
-  const index = indexFor(naming.prefix, stream, Date.parse(meta.dt), naming.bucket);
+  const index = indexFor(naming.prefix, stream, eventTimeMs(meta.dt), naming.bucket);
   const head = utf8.encode(actionLine(index, meta.id));
   const tail = utf8.encode(`,"wikistream":${JSON.stringify(derived)}}\n`);
   const body = source.subarray(0, end);

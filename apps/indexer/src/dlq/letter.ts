@@ -1,7 +1,8 @@
 import type { Message } from "kafkajs";
 import type { ConsumedRecord } from "../record.ts";
 
-export type DeadLetterStage = "decode" | "transform" | "index";
+/** Where a record was refused: decoding, a transform, choosing its index (meta.dt out of range), OpenSearch. */
+export type DeadLetterStage = "decode" | "transform" | "route" | "index";
 
 /**
  * A consumed record that can never be indexed, with why: the dead letter of one Kafka record (ingest's

@@ -6,6 +6,7 @@ import {
   sourceDocumentEnd,
 } from "../bulk/bulk-request.ts";
 import { TransformError } from "../errors.ts";
+import { eventTimeMs } from "../index/event-time.ts";
 import type { IndexedStream } from "../index/names.ts";
 import type { ConsumedRecord } from "../record.ts";
 import { decodeRecord, type IndexedEvent } from "./decode.ts";
@@ -50,7 +51,7 @@ export function prepareRecord(record: ConsumedRecord, options: PrepareOptions): 
       kind: "item",
       operation,
       stream: decoded.stream,
-      eventTimeMs: Date.parse(decoded.event.meta.dt),
+      eventTimeMs: eventTimeMs(decoded.event.meta.dt),
     };
   } catch (error) {
     const cause = error instanceof TransformError ? error.cause : undefined;

@@ -1,3 +1,4 @@
+import { eventTimeMs } from "../../index/event-time.ts";
 import type { Transform } from "./types.ts";
 
 type WithMeta = { meta: { dt: string; domain?: string | undefined } };
@@ -5,5 +6,5 @@ type WithMeta = { meta: { dt: string; domain?: string | undefined } };
 /** `event_time` from meta.dt (server receive time), normalised; throws on an unparseable date. */
 export const eventTime: Transform<WithMeta> = {
   name: "event_time",
-  apply: (event) => ({ event_time: new Date(Date.parse(event.meta.dt)).toISOString() }),
+  apply: (event) => ({ event_time: new Date(eventTimeMs(event.meta.dt)).toISOString() }),
 };
