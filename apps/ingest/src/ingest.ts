@@ -162,7 +162,12 @@ class IngestService {
   }
 
   ready(): boolean {
-    return this.#state === "running" && this.#streamConnected && this.#slot.healthy;
+    return (
+      this.#state === "running" &&
+      this.#streamConnected &&
+      this.#slot.healthy &&
+      this.#slot.blocked === undefined
+    );
   }
 
   status(): IngestStatus {
@@ -175,6 +180,7 @@ class IngestService {
       lastAckedEventId: this.#publisher?.lastAckedSseId,
       connected: this.#streamConnected,
       kafkaConnected: this.#slot.healthy,
+      produceBlocked: this.#slot.blocked,
       bufferDepth: this.#publisher?.depth ?? 0,
       counts: this.#tally.counts(),
       rates: this.#tally.rates(),
@@ -217,6 +223,12 @@ class IngestService {
         slot.failed();
         metrics.produceErrors.inc({ code: produceErrorCode(error) });
       },
+      onBlocked: (code, error) => {
+        const before = slot.blocked;
+        if (before && before.code !== code) metrics.produceBlocked.set({ code: before.code }, 0);
+        slot.block(code, errorMessage(error));
+        metrics.produceBlocked.set({ code }, 1);
+      },
       deadLetterTooLarge: (record, code) => router.deadLetterTooLarge(record, code),
       renewProducer: () => slot.renew(),
     });
@@ -226,8 +238,12 @@ class IngestService {
   }
 
   #acked(records: readonly OutboundRecord[], seconds: number): void {
-    const { config, metrics } = this.#deps;
-    this.#slot.acknowledged();
+    const { config, metrics, logger } = this.#deps;
+    const ended = this.#slot.acknowledged();
+    if (ended) {
+      metrics.produceBlocked.set({ code: ended.code }, 0);
+      logger.info("kafka accepts records again; ingest is no longer blocked", { ...ended });
+    }
     metrics.produceLatency.observe(seconds);
     countAck({ metrics, tally: this.#tally }, summariseAck(records, config.dlqTopic), Date.now());
     metrics.bufferDepth.set((this.#publisher?.depth ?? records.length) - records.length);

@@ -57,6 +57,12 @@ export function createIngestMetrics(options: { defaultMetrics?: boolean } = {}) 
       labelNames: ["code"],
       registers,
     }),
+    produceBlocked: new Gauge({
+      name: "wikistream_ingest_produce_blocked",
+      help: "1 while Kafka refuses every send with an error retrying cannot fix (authorization, INVALID_TIMESTAMP, a sequence error a new producer did not clear), by Kafka error code; ingest is then not ready and retries slowly.",
+      labelNames: ["code"],
+      registers,
+    }),
     bufferDepth: new Gauge({
       name: "wikistream_ingest_buffer_records",
       help: "Records received but not yet acknowledged by Kafka.",

@@ -26,4 +26,15 @@ describe("classifyProduceError", () => {
     expect(produceErrorCode(denied)).toBe("TOPIC_AUTHORIZATION_FAILED");
     expect(produceErrorCode(new Error("x"))).toBe("unknown");
   });
+
+  it("tells a sequence error (a new producer may clear it) from other non-retriable ones", () => {
+    const outOfOrder = wrapped("KafkaJSNonRetriableError", protocol("OUT_OF_ORDER_SEQUENCE_NUMBER", false));
+    expect(classifyProduceError(outOfOrder)).toBe("sequence");
+    expect(classifyProduceError(protocol("UNKNOWN_PRODUCER_ID", false))).toBe("sequence");
+    expect(classifyProduceError(protocol("INVALID_PRODUCER_EPOCH", false))).toBe("sequence");
+    expect(
+      classifyProduceError(wrapped("KafkaJSNonRetriableError", protocol("INVALID_TIMESTAMP", false))),
+    ).toBe("non_retriable");
+    expect(classifyProduceError(protocol("CLUSTER_AUTHORIZATION_FAILED", false))).toBe("non_retriable");
+  });
 });

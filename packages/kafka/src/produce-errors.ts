@@ -4,12 +4,21 @@
  * - `retry`: transient (broker away, leader moving); kafkajs' own retries ran out, so resend as is.
  * - `too_large`: Kafka refused the size (`MESSAGE_TOO_LARGE`, `RECORD_LIST_TOO_LARGE`); resending the
  *   same batch can never succeed, a smaller one can.
- * - `non_retriable`: kafkajs says resending cannot help (e.g. an authorization failure) until an
- *   operator changes something.
+ * - `sequence`: the idempotent producer's state is out of step with the broker's
+ *   (`OUT_OF_ORDER_SEQUENCE_NUMBER`, `UNKNOWN_PRODUCER_ID`, `INVALID_PRODUCER_EPOCH`); resending with
+ *   the same producer fails forever, a new producer (a new producer id) usually succeeds.
+ * - `non_retriable`: kafkajs says resending cannot help (e.g. an authorization failure,
+ *   `INVALID_TIMESTAMP`) until an operator changes something.
  */
-export type ProduceErrorKind = "retry" | "too_large" | "non_retriable";
+export type ProduceErrorKind = "retry" | "too_large" | "sequence" | "non_retriable";
 
 const tooLarge = new Set(["MESSAGE_TOO_LARGE", "RECORD_LIST_TOO_LARGE"]);
+const sequence = new Set([
+  "OUT_OF_ORDER_SEQUENCE_NUMBER",
+  "UNKNOWN_PRODUCER_ID",
+  "INVALID_PRODUCER_EPOCH",
+  "INVALID_PRODUCER_ID_MAPPING",
+]);
 
 interface KafkaErrorFields {
   name?: unknown;
@@ -38,6 +47,7 @@ export function produceErrorCode(error: unknown): string {
 export function classifyProduceError(error: unknown): ProduceErrorKind {
   const errors = chain(error);
   if (errors.some((e) => typeof e.type === "string" && tooLarge.has(e.type))) return "too_large";
+  if (errors.some((e) => typeof e.type === "string" && sequence.has(e.type))) return "sequence";
   // kafkajs reports its own retries running out as non-retriable; what failed underneath was transient.
   if (errors[0]?.name === "KafkaJSNumberOfRetriesExceeded") return "retry";
   // The innermost error is the broker's (or the client's) own verdict; wrappers only relay it.

@@ -12,6 +12,7 @@ const status: IngestStatus = {
   lastAckedEventId: undefined,
   connected: false,
   kafkaConnected: true,
+  produceBlocked: undefined,
   bufferDepth: 0,
   counts: { received: 0, published: 0, deadLettered: 0, canaries: 0, duplicates: 0, dropped: 0 },
   rates: { windowSeconds: 60, receivedPerSecond: 0, publishedPerSecond: 0 },

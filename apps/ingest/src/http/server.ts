@@ -9,7 +9,7 @@ export interface HttpDeps {
   status: () => IngestStatus;
 }
 
-/** `/healthz` (process alive), `/readyz` (upstream and Kafka connected), `/metrics`, `/status`. */
+/** `/healthz` (process alive), `/readyz` (upstream and Kafka connected, produce not blocked), `/metrics`, `/status`. */
 export function createHttpApp(deps: HttpDeps): Hono {
   return createOpsApp({
     ...deps,
@@ -17,6 +17,7 @@ export function createHttpApp(deps: HttpDeps): Hono {
       state: status.state,
       streamConnected: status.connected,
       kafkaConnected: status.kafkaConnected,
+      produceBlocked: status.produceBlocked?.code ?? null,
     }),
   });
 }

@@ -51,6 +51,14 @@ describe("planAfterFailure", () => {
       kind: "resend",
       delay: "ceiling",
       level: "error",
+      blocked: true,
     });
+  });
+
+  it("renews the producer after a sequence error, and is blocked when the new producer gets one too", () => {
+    expect(planAfterFailure("sequence")).toEqual({ kind: "renew" });
+    expect(planAfterFailure("sequence", "retry")).toEqual({ kind: "renew" });
+    expect(planAfterFailure("sequence", "sequence")).toMatchObject({ kind: "resend", blocked: true });
+    expect(planAfterFailure("retry", "non_retriable")).toMatchObject({ blocked: false });
   });
 });

@@ -38,28 +38,40 @@ export function producerBatch(
 
 /**
  * What to do after a failed send, by what the error calls for (see classifyProduceError): a batch
- * refused as too large is made smaller (split, or a single record dead-lettered); anything else is
- * kept and resent, at the backoff ceiling and logged as an error when retrying as is cannot help.
+ * refused as too large is made smaller (split, or a single record dead-lettered); a sequence error is
+ * resent at once by a new producer; anything else is kept and resent. What retrying cannot fix (a
+ * non-retriable error, or a sequence error a new producer did not clear) blocks ingest: not ready,
+ * counted by code, retried slowly at the ceiling so that a fixed ACL or topic config recovers alone.
  */
-export type FailurePlan = { kind: "shrink" } | Resend;
+export type FailurePlan = { kind: "shrink" } | { kind: "renew" } | Resend;
 
 export type Resend = {
   kind: "resend";
   delay: "backoff" | "ceiling";
   level: "warn" | "error";
   message: string;
+  /** Retrying as is cannot succeed until an operator acts: ingest reports itself blocked. */
+  blocked: boolean;
 };
 
-export function planAfterFailure(kind: ProduceErrorKind): FailurePlan {
+/** `previous`: the kind of the same batch's previous failure, if any. */
+export function planAfterFailure(kind: ProduceErrorKind, previous?: ProduceErrorKind): FailurePlan {
   if (kind === "too_large") return { kind: "shrink" };
-  return kind === "non_retriable"
-    ? {
-        kind: "resend",
-        delay: "ceiling",
-        level: "error",
-        message: "kafka refused the batch with a non-retriable error; fix the cause, retrying",
-      }
-    : resendLater;
+  if (kind === "sequence" && previous !== "sequence") return { kind: "renew" };
+  if (kind === "sequence") return blockedResend("a new kafka producer did not clear the sequence error");
+  if (kind === "non_retriable")
+    return blockedResend("kafka refused the batch with an error retrying cannot fix");
+  return resendLater;
+}
+
+function blockedResend(what: string): Resend {
+  return {
+    kind: "resend",
+    delay: "ceiling",
+    level: "error",
+    blocked: true,
+    message: `${what}; ingest is not ready until the cause is fixed (see /status), retrying slowly`,
+  };
 }
 
 /** Also the plan for a too-large batch when no new producer could be had (Kafka away). */
@@ -68,6 +80,7 @@ export const resendLater: Resend = {
   delay: "backoff",
   level: "warn",
   message: "kafka produce failed; keeping the batch and retrying",
+  blocked: false,
 };
 
 function oldestEventTime(batch: readonly OutboundRecord[], fallback: string | undefined): string {

@@ -3,6 +3,14 @@ import type { Logger } from "@wikistream/log";
 import { errorMessage } from "@wikistream/resilience";
 import type { Kafka, Producer } from "kafkajs";
 
+/** Kafka refusing every send with an error retrying cannot fix (`/status`, `/readyz`). */
+export interface ProduceBlock {
+  /** The Kafka error code, e.g. TOPIC_AUTHORIZATION_FAILED. */
+  code: string;
+  error: string;
+  since: string;
+}
+
 /**
  * The producer ingest currently sends with, and whether Kafka is reachable through it. Renewed (a
  * new producer id) after Kafka refused a request as too large: kafkajs then rolls back the sequence
@@ -16,6 +24,8 @@ export class ProducerSlot {
   #producer: Producer;
   // Connected and not failing: a produce error clears it until the next acknowledgement.
   #healthy = false;
+  // Set by an error retrying cannot fix; only an acknowledgement clears it (a reconnect does not).
+  #blocked: ProduceBlock | undefined;
 
   constructor(kafka: Kafka, logger: Logger) {
     const created = createProducer(kafka);
@@ -35,8 +45,24 @@ export class ProducerSlot {
     return this.#healthy;
   }
 
-  acknowledged(): void {
+  /** Why Kafka refuses every send, until the next acknowledgement; undefined while it does not. */
+  get blocked(): ProduceBlock | undefined {
+    return this.#blocked;
+  }
+
+  /** The previous block, if this acknowledgement ended one. */
+  acknowledged(): ProduceBlock | undefined {
     this.#healthy = true;
+    const ended = this.#blocked;
+    this.#blocked = undefined;
+    return ended;
+  }
+
+  /** The block (new, or the one going on: its `since` is kept while the code stays the same). */
+  block(code: string, error: string): ProduceBlock {
+    const since = this.#blocked?.code === code ? this.#blocked.since : new Date().toISOString();
+    this.#blocked = { code, error, since };
+    return this.#blocked;
   }
 
   failed(): void {

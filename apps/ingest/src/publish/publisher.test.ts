@@ -172,4 +172,59 @@ describe("Publisher", () => {
     expect(kinds).toEqual(["non_retriable"]);
     expect(sent).toHaveLength(2);
   });
+
+  it("a sequence error is resent at once by a new producer; when the new one fails alike, it blocks until an ack", async () => {
+    let failures = 3;
+    const { producer, sent } = fakeProducer(async () => {
+      if (failures-- > 0) throw kafkaError("OUT_OF_ORDER_SEQUENCE_NUMBER", false);
+      return [];
+    });
+    let renewals = 0;
+    const blocked: string[] = [];
+    const acked: number[] = [];
+    const publisher = new Publisher({
+      ...options,
+      producer,
+      retryInitialMs: 1,
+      retryMaxMs: 2,
+      renewProducer: async () => {
+        renewals++;
+        return producer;
+      },
+      onBlocked: (code) => blocked.push(code),
+      onAcked: (records) => acked.push(records.length),
+    });
+    publisher.start();
+    await publisher.enqueue(record(1));
+    await publisher.flush();
+    await publisher.stop();
+    // 1st: renew and resend at once; 2nd (same batch, renewed): blocked; 3rd: renew again; 4th: acked.
+    expect(sent).toHaveLength(4);
+    expect(blocked).toEqual(["OUT_OF_ORDER_SEQUENCE_NUMBER"]);
+    expect(renewals).toBe(2);
+    expect(acked).toEqual([1]);
+  });
+
+  it("reports an error retrying cannot fix as blocked on every attempt, and keeps the batch", async () => {
+    let failures = 2;
+    const { producer, sent } = fakeProducer(async () => {
+      if (failures-- > 0) throw kafkaError("TOPIC_AUTHORIZATION_FAILED", false);
+      return [];
+    });
+    const blocked: string[] = [];
+    const publisher = new Publisher({
+      ...options,
+      producer,
+      retryInitialMs: 1,
+      retryMaxMs: 2,
+      onBlocked: (code) => blocked.push(code),
+    });
+    publisher.start();
+    await publisher.enqueue(record(1));
+    await publisher.flush();
+    await publisher.stop();
+    expect(blocked).toEqual(["TOPIC_AUTHORIZATION_FAILED", "TOPIC_AUTHORIZATION_FAILED"]);
+    expect(sent).toHaveLength(3);
+    expect(publisher.lastAckedSseId).toBe("id-1");
+  });
 });

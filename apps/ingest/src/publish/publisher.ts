@@ -23,6 +23,11 @@ export interface PublisherOptions {
   onAcked?: (records: readonly OutboundRecord[], latencySeconds: number) => void;
   onSendError?: (error: unknown, records: readonly OutboundRecord[], kind: ProduceErrorKind) => void;
   /**
+   * Told of each failure retrying cannot fix (see planAfterFailure), with its Kafka code: ingest is
+   * blocked until the next acknowledgement (onAcked).
+   */
+  onBlocked?: (code: string, error: unknown) => void;
+  /**
    * The dead letter to publish instead of a single record Kafka refuses as too large, or undefined to
    * drop it (a dead letter itself too large). Without it, such a record is dropped.
    */
@@ -161,6 +166,8 @@ export class Publisher {
     headers: Record<string, string>,
   ): Promise<boolean> {
     const giveUp = this.#givingUp.signal;
+    // The previous failure's kind, once acted on: a second sequence error after a renewal blocks.
+    let previous: ProduceErrorKind | undefined;
     for (let attempt = 1; !giveUp.aborted; attempt++) {
       const started = performance.now();
       try {
@@ -175,11 +182,25 @@ export class Publisher {
         const kind = classifyProduceError(error);
         this.#options.onSendError?.(error, batch, kind);
         const context = failureContext(error, batch, attempt);
-        const plan = planAfterFailure(kind);
+        const plan = planAfterFailure(kind, previous);
+        previous = kind;
         if (plan.kind === "shrink" && (await this.#renewed(context))) {
           return this.#publishSmaller(batch, headers, context);
         }
+        if (plan.kind === "renew") {
+          if (await this.#renewed(context)) {
+            this.#options.logger.warn(
+              "kafka producer out of sequence; resending with a new producer",
+              context,
+            );
+            continue;
+          }
+          previous = undefined; // not renewed: the next sequence error gets its renewal
+        }
         const resend = plan.kind === "resend" ? plan : resendLater;
+        if (resend.blocked) this.#options.onBlocked?.(context.code, error);
+        // The same producer can never get past a sequence error: the slow retry renews it again.
+        if (resend.blocked && kind === "sequence") previous = undefined;
         const delayMs = resend.delay === "ceiling" ? this.#retryMaxMs : this.#backoff.next();
         this.#options.logger[resend.level](resend.message, { ...context, delayMs });
         // No producer.connect() here: sendBatch reconnects the cluster itself once the broker is back

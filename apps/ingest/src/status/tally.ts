@@ -1,5 +1,6 @@
 import type { StreamName } from "@wikistream/events";
 import type { LifecycleState } from "@wikistream/http";
+import type { ProduceBlock } from "../publish/producer-slot.ts";
 import type { StartFrom, StartPolicy } from "../resume/start-policy.ts";
 import { createRateWindow } from "./rates.ts";
 
@@ -37,6 +38,8 @@ export interface IngestStatus {
   lastAckedEventId: string | undefined;
   connected: boolean;
   kafkaConnected: boolean;
+  /** Kafka refuses every send with an error retrying cannot fix: not ready until it is fixed. */
+  produceBlocked: ProduceBlock | undefined;
   bufferDepth: number;
   counts: IngestCounts;
   rates: { windowSeconds: number; receivedPerSecond: number; publishedPerSecond: number };
