@@ -1,5 +1,6 @@
 import { waitFor } from "@wikistream/testkit";
 import { describe, expect, it } from "vitest";
+import { AdaptiveConcurrency } from "./concurrency.ts";
 import { BulkSender, type SenderOptions } from "./sender.ts";
 import type { CodedError, SendOutcome } from "./types.ts";
 
@@ -64,6 +65,23 @@ describe("BulkSender", () => {
     ]);
     expect(h.inFlightMax()).toBe(2);
     expect(h.events).toEqual(["a", "b", "c", "d", "e", "f"].map((id) => `delivered ${id}`));
+    h.sender.close();
+  });
+
+  it("with an adaptive limit, starts with one send in flight and adds more while batches wait", async () => {
+    const h = harness(
+      async () => {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        return { kind: "ok" };
+      },
+      { concurrency: new AdaptiveConcurrency({ max: 3 }) },
+    );
+    h.add(items(...Array.from({ length: 20 }, (_, i) => `i${i}`)));
+    h.sender.sendDue();
+    expect(h.sender.inFlight).toBe(1);
+    await h.idle("every batch sent");
+    expect(h.sent.flat()).toHaveLength(20);
+    expect(h.inFlightMax()).toBe(3);
     h.sender.close();
   });
 

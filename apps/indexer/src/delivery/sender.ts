@@ -1,4 +1,5 @@
 import { Batcher, type BatchLimits } from "./batch.ts";
+import { type ConcurrencyLimit, FixedConcurrency, isOverloaded } from "./concurrency.ts";
 import { type DeliveryPlan, type DeliveryStep, planDelivery } from "./plan.ts";
 import type { CodedError, Deliverable, RetryPolicy, SendBatch } from "./types.ts";
 
@@ -24,7 +25,8 @@ export interface SenderEvents<T> {
 export interface SenderOptions<T> {
   send: SendBatch<T>;
   limits: BatchLimits;
-  concurrency: number;
+  /** Sends in flight at most: a number, or a limit that adapts to the answers (AdaptiveConcurrency). */
+  concurrency: number | ConcurrencyLimit;
   retry: RetryPolicy;
   now: () => number;
   /** False for an item whose work no longer counts (its partition was reassigned): never sent. */
@@ -43,6 +45,7 @@ export interface SenderOptions<T> {
 export class BulkSender<T extends Deliverable> {
   readonly #options: SenderOptions<T>;
   readonly #batcher: Batcher<T>;
+  readonly #concurrency: ConcurrencyLimit;
   /** Halves of refused batches, sent before anything the batcher holds. */
   readonly #splitBatches: T[][] = [];
   readonly #retryTimers = new Set<ReturnType<typeof setTimeout>>();
@@ -52,6 +55,8 @@ export class BulkSender<T extends Deliverable> {
   /** Whole requests failed in a row. */
   #requestAttempt = 0;
   #inFlight = 0;
+  /** A batch was due while every slot was taken, since the last answer (the limit held it back). */
+  #blocked = false;
   /** Send partial batches too, until the queue is empty (flush). */
   #flushing = false;
   #closed = false;
@@ -59,6 +64,10 @@ export class BulkSender<T extends Deliverable> {
   constructor(options: SenderOptions<T>) {
     this.#options = options;
     this.#batcher = new Batcher<T>(options.limits);
+    this.#concurrency =
+      typeof options.concurrency === "number"
+        ? new FixedConcurrency(options.concurrency)
+        : options.concurrency;
   }
 
   add(item: T, at: number): void {
@@ -69,7 +78,7 @@ export class BulkSender<T extends Deliverable> {
   sendDue(): void {
     if (this.#closed) return;
     const at = this.#options.now();
-    while (this.#inFlight < this.#options.concurrency) {
+    while (this.#inFlight < this.#concurrency.limit) {
       if (at < this.#notBefore) {
         this.#wakeIn(this.#notBefore - at);
         return;
@@ -80,7 +89,9 @@ export class BulkSender<T extends Deliverable> {
     }
     if (this.#batcher.size === 0 && this.#splitBatches.length === 0) this.#flushing = false;
     const due = this.#batcher.dueIn(at);
-    if (this.#inFlight < this.#options.concurrency && due !== undefined) this.#wakeIn(Math.max(1, due));
+    if (this.#inFlight < this.#concurrency.limit) {
+      if (due !== undefined) this.#wakeIn(Math.max(1, due));
+    } else if (due === 0 || this.#splitBatches.length > 0) this.#blocked = true;
   }
 
   /** Sends everything queued now, partial batches included, instead of waiting for the linger time. */
@@ -96,6 +107,11 @@ export class BulkSender<T extends Deliverable> {
 
   get inFlight(): number {
     return this.#inFlight;
+  }
+
+  /** Sends allowed in flight now. */
+  get concurrencyLimit(): number {
+    return this.#concurrency.limit;
   }
 
   get queued(): number {
@@ -140,8 +156,13 @@ export class BulkSender<T extends Deliverable> {
     this.#inFlight += 1;
     events.inFlight(this.#inFlight);
     try {
+      const started = this.#options.now();
       const outcome = await this.#options.send(batch);
       if (this.#closed) return;
+      const saturated = this.#blocked;
+      this.#blocked = false;
+      const rttMs = this.#options.now() - started;
+      this.#concurrency.observe({ rttMs, overloaded: isOverloaded(outcome), saturated });
       const plan = planDelivery(outcome, batch, {
         policy: this.#options.retry,
         requestAttempt: this.#requestAttempt,
