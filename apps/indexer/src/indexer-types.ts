@@ -35,6 +35,8 @@ export interface IndexerStatus {
   pausedPartitions: number;
   /** Records after the committed offsets of the partitions this instance owns. */
   lag: number;
+  /** Kafka's error code while the dead-letter topic refuses letters for good; not ready meanwhile. */
+  deadLettersBlockedBy: string | undefined;
   counts: PipelineStats["counts"];
   lastCommitAt: string | undefined;
 }

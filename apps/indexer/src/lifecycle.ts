@@ -97,8 +97,10 @@ export class IndexerLifecycle {
     return this.#stopped;
   }
 
+  /** Running, templates installed, in the group, and the dead-letter topic takes letters. */
   ready(): boolean {
-    return this.#state === "running" && this.#templatesInstalled && this.#joined;
+    const running = this.#state === "running" && this.#templatesInstalled && this.#joined;
+    return running && this.#parts.pipeline.deadLettersBlockedBy === undefined;
   }
 
   healthy(): boolean {
@@ -117,6 +119,7 @@ export class IndexerLifecycle {
       queued: stats.queued,
       pausedPartitions: stats.paused,
       lag: stats.lag,
+      deadLettersBlockedBy: stats.deadLettersBlockedBy,
       counts: stats.counts,
       lastCommitAt: this.#parts.committer.lastCommitAt,
     };

@@ -46,6 +46,8 @@ export interface PipelineStats {
   partitions: number;
   /** Records after the committed position, summed over the owned partitions. */
   lag: number;
+  /** Kafka's error code while the dead-letter topic refuses letters for good (see dlq/health.ts). */
+  deadLettersBlockedBy: string | undefined;
   /** Since start: records consumed, and their outcomes (retried counts resends). */
   counts: { consumed: number; indexed: number; retried: number; deadLettered: number; skipped: number };
 }

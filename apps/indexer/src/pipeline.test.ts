@@ -12,7 +12,12 @@ import {
 } from "../test/helpers/pipeline-harness.ts";
 import { withChange } from "../test/helpers/recordings.ts";
 import type { RecordDeadLetter } from "./dlq/letter.ts";
-import { DeadLetterPublishError, DeadLetterTooLargeError, OpenSearchUnavailableError } from "./errors.ts";
+import {
+  DeadLetterPublishError,
+  DeadLetterRefusedError,
+  DeadLetterTooLargeError,
+  OpenSearchUnavailableError,
+} from "./errors.ts";
 import { defaultTransforms } from "./prepare/transform.ts";
 
 // Per-record outcomes: indexed, retried, dead-lettered, skipped, and what becomes committable.
@@ -203,6 +208,33 @@ describe("pipeline", () => {
     expect(await h.pipeline.drain(2000)).toBe(true);
     expect(letters).toHaveLength(2);
     expect(h.pipeline.committable()[0]!.offset).toBe(2n);
+    h.pipeline.close();
+  });
+
+  it("regression: a dead-letter topic refusing letters for good left the indexer ready; now it says why until a send passes", async () => {
+    let refusals = 3;
+    const blockedDuring: (string | undefined)[] = [];
+    const h = harness((ops) => itemsAnswer(ops.map(() => 400)), {
+      deadLetters: {
+        async publish() {
+          if (refusals-- > 0) {
+            throw new DeadLetterRefusedError("not authorized", {
+              context: { kafkaCode: "TOPIC_AUTHORIZATION_FAILED" },
+            });
+          }
+        },
+      },
+    });
+    h.pipeline.accept(TOPIC, 0, records(real.slice(0, 2)), 2n);
+    const probe = setInterval(() => blockedDuring.push(h.pipeline.deadLettersBlockedBy), 1);
+    expect(await h.pipeline.drain(5000)).toBe(true);
+    clearInterval(probe);
+    expect(blockedDuring).toContain("TOPIC_AUTHORIZATION_FAILED");
+    expect(h.pipeline.deadLettersBlockedBy).toBeUndefined();
+    expect(h.pipeline.committable()[0]!.offset).toBe(2n);
+    expect(await h.counter("wikistream_indexer_errors_total")).toContainEqual(
+      expect.objectContaining({ labels: { code: "dlq_publish_refused" }, value: 3 }),
+    );
     h.pipeline.close();
   });
 

@@ -3,6 +3,7 @@ import type { Logger } from "@wikistream/log";
 import { createBulkSend } from "./bulk/bulk-send.ts";
 import { isClusterCause } from "./bulk/outcome.ts";
 import { BulkSender, type SenderEvents } from "./delivery/sender.ts";
+import { DeadLetterHealth } from "./dlq/health.ts";
 import type { DeadLetterStage, RecordDeadLetter } from "./dlq/letter.ts";
 import { DeadLetterQueue } from "./dlq/queue.ts";
 import { DeadLetterTruncatedError, errorCode } from "./errors.ts";
@@ -27,6 +28,7 @@ export class Pipeline {
   readonly #now: () => number;
   readonly #partitions: PartitionTable;
   readonly #letters: DeadLetterQueue<RecordRef>;
+  readonly #letterHealth: DeadLetterHealth;
   readonly #sender: BulkSender<BulkItem>;
   readonly #counts = { consumed: 0, indexed: 0, retried: 0, deadLettered: 0, skipped: 0 };
   #closed = false;
@@ -41,6 +43,7 @@ export class Pipeline {
       logger: options.logger,
       maxUncommittedPerPartition: options.maxUncommittedPerPartition,
     });
+    this.#letterHealth = new DeadLetterHealth(options.metrics);
     this.#letters = this.#deadLetterQueue();
     this.#sender = new BulkSender<BulkItem>({
       send: createBulkSend<BulkItem>({ bulk: options.bulk, metrics: options.metrics }),
@@ -106,6 +109,11 @@ export class Pipeline {
     this.#partitions.close();
   }
 
+  /** Kafka's error code while the dead-letter topic refuses letters for good (not ready meanwhile). */
+  get deadLettersBlockedBy(): string | undefined {
+    return this.#letterHealth.blockedBy;
+  }
+
   stats(): PipelineStats {
     return {
       pending: this.#partitions.pending(),
@@ -114,6 +122,7 @@ export class Pipeline {
       paused: this.#partitions.paused(),
       partitions: this.#partitions.size,
       lag: this.#partitions.lag(),
+      deadLettersBlockedBy: this.#letterHealth.blockedBy,
       counts: { ...this.#counts },
     };
   }
@@ -194,13 +203,19 @@ export class Pipeline {
       publisher: this.#options.deadLetters,
       keep: (ref) => this.#partitions.isCurrent(ref.state),
       onPublished: (ref, letter) => {
+        this.#letterHealth.published();
         metrics.documents.inc({ result: "dead_lettered", reason: letter.reason });
         this.#counts.deadLettered += 1;
         this.#partitions.finish(ref);
       },
       onError: (error, count) => {
         metrics.errors.inc({ code: errorCode(error) });
-        this.#log.error("dead-letter publish failed; retrying", { error, letters: count });
+        this.#letterHealth.failed(error);
+        const blockedBy = this.#letterHealth.blockedBy;
+        const message = blockedBy
+          ? "dead-letter topic refuses the letters; retrying, not ready until a send passes"
+          : "dead-letter publish failed; retrying";
+        this.#log.error(message, { error, letters: count, ...(blockedBy ? { kafkaCode: blockedBy } : {}) });
       },
       onTruncated: (_ref, letter) => {
         const error = new DeadLetterTruncatedError("dead letter too large for Kafka even alone; truncated");

@@ -2,7 +2,9 @@ import { recordHeaders } from "@wikistream/events";
 import type { Producer, ProducerRecord } from "kafkajs";
 import { CompressionTypes } from "kafkajs";
 import { describe, expect, it } from "vitest";
-import { DeadLetterPublishError, DeadLetterTooLargeError } from "../errors.ts";
+import { DeadLetterPublishError, DeadLetterRefusedError, DeadLetterTooLargeError } from "../errors.ts";
+import { createIndexerMetrics } from "../metrics.ts";
+import { DeadLetterHealth } from "./health.ts";
 import { deadLetterMessage, type RecordDeadLetter, truncateLetter } from "./letter.ts";
 import { createDeadLetterPublisher } from "./publisher.ts";
 
@@ -94,6 +96,57 @@ describe("dead-letter publisher", () => {
     refuse = undefined;
     await publisher.publish([letter("{}")]);
     expect(sent.every((record) => record.compression === CompressionTypes.GZIP)).toBe(true);
+  });
+
+  it("regression: Kafka refusing letters for good (authorization, INVALID_TIMESTAMP) was an endless retry while /healthz said 200", async () => {
+    let refuse: { type: string; retriable: boolean } | undefined;
+    const producer = {
+      async send() {
+        // As kafkajs throws a broker's verdict: a KafkaJSProtocolError with type and retriable.
+        if (refuse) {
+          throw Object.assign(new Error(`refused: ${refuse.type}`), {
+            name: "KafkaJSProtocolError",
+            ...refuse,
+          });
+        }
+        return [];
+      },
+    } as unknown as Producer;
+    const publisher = createDeadLetterPublisher({ producer, topic: "dlq", acks: -1 });
+    const metrics = createIndexerMetrics({ defaultMetrics: false });
+    const health = new DeadLetterHealth(metrics);
+    const gauge = async () =>
+      ((await metrics.deadLetterBlocked.get()).values ?? []).map((v) => [v.labels.code, v.value]);
+
+    for (const type of ["TOPIC_AUTHORIZATION_FAILED", "INVALID_TIMESTAMP"]) {
+      refuse = { type, retriable: false };
+      const error = await publisher.publish([letter("{}")]).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(DeadLetterRefusedError);
+      expect(error).toMatchObject({
+        code: "dlq_publish_refused",
+        context: { kafkaCode: type, topic: "dlq" },
+      });
+      health.failed(error);
+      expect(health.blockedBy).toBe(type);
+    }
+    expect(await gauge()).toEqual([
+      ["TOPIC_AUTHORIZATION_FAILED", 0],
+      ["INVALID_TIMESTAMP", 1],
+    ]);
+    // A transient failure neither blocks nor unblocks; a send that passes unblocks.
+    refuse = { type: "LEADER_NOT_AVAILABLE", retriable: true };
+    const transient = await publisher.publish([letter("{}")]).catch((e: unknown) => e);
+    expect(transient).toBeInstanceOf(DeadLetterPublishError);
+    health.failed(transient);
+    expect(health.blockedBy).toBe("INVALID_TIMESTAMP");
+    refuse = undefined;
+    await publisher.publish([letter("{}")]);
+    health.published();
+    expect(health.blockedBy).toBeUndefined();
+    expect(await gauge()).toEqual([
+      ["TOPIC_AUTHORIZATION_FAILED", 0],
+      ["INVALID_TIMESTAMP", 0],
+    ]);
   });
 
   it("truncates a letter too large alone and says so in a header", () => {

@@ -1,13 +1,14 @@
-import { classifyProduceError } from "@wikistream/kafka";
+import { classifyProduceError, produceErrorCode } from "@wikistream/kafka";
 import { errorMessage } from "@wikistream/resilience";
 import { CompressionTypes, type Producer } from "kafkajs";
-import { DeadLetterPublishError, DeadLetterTooLargeError } from "../errors.ts";
+import { DeadLetterPublishError, DeadLetterRefusedError, DeadLetterTooLargeError } from "../errors.ts";
 import { deadLetterMessage, type RecordDeadLetter } from "./letter.ts";
 
 export interface DeadLetterPublisher {
   /**
    * Resolves once Kafka acknowledged every letter; throws DeadLetterTooLargeError when Kafka refused
-   * the send as too large, else DeadLetterPublishError (both retryable).
+   * the send as too large, DeadLetterRefusedError when resending cannot help by itself
+   * (authorization, INVALID_TIMESTAMP, …; `context.kafkaCode`), else DeadLetterPublishError.
    */
   publish(letters: readonly RecordDeadLetter[]): Promise<void>;
 }
@@ -29,15 +30,23 @@ export function createDeadLetterPublisher(options: {
         });
       } catch (cause) {
         // MESSAGE_TOO_LARGE or RECORD_LIST_TOO_LARGE anywhere in the cause chain: a smaller send may pass.
-        if (classifyProduceError(cause) === "too_large") {
+        const kind = classifyProduceError(cause);
+        const kafkaCode = produceErrorCode(cause);
+        if (kind === "too_large") {
           throw new DeadLetterTooLargeError(
             `${letters.length} record(s) too large for ${options.topic}: ${errorMessage(cause)}`,
             { cause, context: { topic: options.topic } },
           );
         }
+        if (kind === "non_retriable") {
+          throw new DeadLetterRefusedError(
+            `Kafka refused ${letters.length} record(s) for ${options.topic} with ${kafkaCode}, which resending cannot fix by itself: ${errorMessage(cause)}`,
+            { cause, context: { topic: options.topic, kafkaCode } },
+          );
+        }
         throw new DeadLetterPublishError(
           `could not write ${letters.length} record(s) to ${options.topic}: ${errorMessage(cause)}`,
-          { cause, context: { topic: options.topic } },
+          { cause, context: { topic: options.topic, kafkaCode } },
         );
       }
     },

@@ -14,6 +14,7 @@ const status: IndexerStatus = {
   queued: 0,
   pausedPartitions: 0,
   lag: 0,
+  deadLettersBlockedBy: undefined,
   counts: { consumed: 3, indexed: 3, retried: 0, deadLettered: 0, skipped: 0 },
   lastCommitAt: undefined,
 };
