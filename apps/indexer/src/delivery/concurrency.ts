@@ -30,7 +30,7 @@ export class FixedConcurrency implements ConcurrencyLimit {
     this.limit = limit;
   }
 
-  observe(): void {}
+  observe(_observation: SendObservation): void {}
 }
 
 export interface AdaptiveOptions {
