@@ -24,7 +24,7 @@ export function createIngestMetrics(options: { defaultMetrics?: boolean } = {}) 
     }),
     eventsDropped: new Counter({
       name: "wikistream_ingest_events_dropped_total",
-      help: "Events not published to their stream topic, by reason (canary, duplicate, invalid_json, schema_violation, unexpected_stream, too_large). Rejections go to the dead-letter topic; duplicates are the overlap of a resume.",
+      help: "Events not published to their stream topic, by reason (canary, duplicate, invalid_json, schema_violation, unexpected_stream, event_too_large, invalid_utf8, too_large). Rejections go to the dead-letter topic; duplicates are the overlap of a resume.",
       labelNames: ["reason"],
       registers,
     }),
