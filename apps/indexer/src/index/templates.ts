@@ -77,6 +77,13 @@ export function indexTemplates(settings: TemplateSettings): IndexTemplate[] {
   });
 }
 
+/** OpenSearch's error type (`security_exception`, `cluster_block_exception`, …) of a failed request. */
+function errorTypeOf(error: unknown): string | undefined {
+  const body = (error as { meta?: { body?: unknown } } | null)?.meta?.body;
+  const type = (body as { error?: { type?: unknown } } | undefined)?.error?.type;
+  return typeof type === "string" ? type : undefined;
+}
+
 function statusOf(error: unknown): number | undefined {
   const status = (error as { meta?: { statusCode?: unknown } } | null)?.meta?.statusCode;
   return typeof status === "number" ? status : undefined;
@@ -84,9 +91,8 @@ function statusOf(error: unknown): number | undefined {
 
 /**
  * Installs (or overwrites with identical content: PUT is idempotent) the component and index
- * templates, then applies the refresh interval to the stream's existing indices, since templates
- * only shape indices created after them. Throws IndexTemplateError; retryable when OpenSearch was
- * unreachable or answered 429/5xx, not when it refused the template (4xx).
+ * templates (existing indices: existing-indices.ts). Throws IndexTemplateError; retryable when
+ * OpenSearch was unreachable or answered 429/5xx, not when it refused the template (4xx).
  */
 export async function installIndexTemplates(client: Client, settings: TemplateSettings): Promise<void> {
   const step = async (what: string, request: () => Promise<unknown>) => {
@@ -94,10 +100,12 @@ export async function installIndexTemplates(client: Client, settings: TemplateSe
       await request();
     } catch (cause) {
       const status = statusOf(cause);
+      const type = errorTypeOf(cause);
       const retryable = status === undefined || status === 429 || status >= 500;
-      throw new IndexTemplateError(`${what} failed${status ? ` with HTTP ${status}` : ""}`, retryable, {
+      const answered = `${status ? ` with HTTP ${status}` : ""}${type ? ` ${type}` : ""}`;
+      throw new IndexTemplateError(`${what} failed${answered}`, retryable, {
         cause,
-        context: { status },
+        context: { status, type },
       });
     }
   };
@@ -111,15 +119,4 @@ export async function installIndexTemplates(client: Client, settings: TemplateSe
       client.indices.putIndexTemplate({ name: template.name, body: template.body as never }),
     );
   }
-  const patterns = (Object.keys(indexedStreams) as IndexedStream[]).map((s) =>
-    indexPattern(settings.prefix, s),
-  );
-  await step("refresh_interval of existing indices", () =>
-    client.indices.putSettings({
-      index: patterns.join(","),
-      allow_no_indices: true,
-      expand_wildcards: "open",
-      body: { index: { refresh_interval: settings.refreshInterval } },
-    }),
-  );
 }

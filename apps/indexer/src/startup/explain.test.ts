@@ -38,6 +38,27 @@ describe("explainStartupError", () => {
     expect(line).not.toContain("secret");
   });
 
+  it("regression: a read-only index or cluster (403 cluster_block_exception) was blamed on the credentials", () => {
+    const blocked = new IndexTemplateError(
+      "component template failed with HTTP 403 cluster_block_exception",
+      false,
+      {
+        context: { status: 403, type: "cluster_block_exception" },
+      },
+    );
+    const line = explainStartupError(blocked, config);
+    expect(line).toContain("blocked for writes");
+    expect(line).not.toContain("OPENSEARCH_USERNAME");
+    const forbidden = new IndexTemplateError(
+      "index template failed with HTTP 403 security_exception",
+      false,
+      {
+        context: { status: 403, type: "security_exception" },
+      },
+    );
+    expect(explainStartupError(forbidden, config)).toContain("OPENSEARCH_USERNAME");
+  });
+
   it("regression: a partition without a leader was reported as 'cannot reach Kafka'", () => {
     const election = new kafkajs.KafkaJSProtocolError({
       message: "There is no leader for this topic-partition as we are in the middle of a leadership election",

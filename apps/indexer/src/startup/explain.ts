@@ -31,6 +31,11 @@ export function explainStartupError(error: unknown, config: Settings): string {
   const opensearch = displayUrl(config.opensearchUrl);
   if (code === "index_template_failed" || code?.startsWith("opensearch_")) {
     const status = statusOf(error);
+    const type = error instanceof WikistreamError ? error.context.type : undefined;
+    // A block is the cluster's state, not the credentials: say so rather than send someone to rotate them.
+    if (type === "cluster_block_exception") {
+      return `OpenSearch at ${opensearch} (OPENSEARCH_URL) is blocked for writes (cluster_block_exception): ${message}. Lift the block (cluster.blocks.read_only / index.blocks.*; after a full disk free space, then reset read_only_allow_delete)`;
+    }
     if (status === 401 || status === 403 || code === "opensearch_auth_failed") {
       return `OpenSearch at ${opensearch} (OPENSEARCH_URL) refused the credentials${status ? ` with HTTP ${status}` : ""}: ${message}. Check OPENSEARCH_USERNAME and OPENSEARCH_PASSWORD`;
     }

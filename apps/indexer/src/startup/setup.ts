@@ -5,6 +5,7 @@ import { retryUntil } from "@wikistream/resilience";
 import type { Kafka, Producer } from "kafkajs";
 import type { IndexerConfig } from "../config.ts";
 import { errorCode } from "../errors.ts";
+import { applyRefreshInterval } from "../index/existing-indices.ts";
 import { installIndexTemplates } from "../index/templates.ts";
 import type { IndexerMetrics } from "../metrics.ts";
 import { explainStartupError } from "./explain.ts";
@@ -31,6 +32,7 @@ export async function setUp(deps: SetupDeps): Promise<void> {
   await installTemplates(deps);
   deps.onTemplatesInstalled();
   deps.logger.info("index templates installed", { prefix: config.indexPrefix });
+  await refreshExistingIndices(deps);
   await deps.settle("creating the topics", () =>
     ensureTopics(deps.kafka, [
       ...config.topics.map(({ topic }) => ({ topic, partitions: config.topicPartitions })),
@@ -41,31 +43,68 @@ export async function setUp(deps: SetupDeps): Promise<void> {
 }
 
 function installTemplates(deps: SetupDeps): Promise<void> {
-  const { config, metrics, logger: log } = deps;
-  return retryUntil(
-    () =>
-      installIndexTemplates(deps.opensearch, {
-        prefix: config.indexPrefix,
-        shards: config.indexShards,
-        replicas: config.indexReplicas,
-        refreshInterval: config.refreshInterval,
-      }),
-    {
-      what: "installing the index templates",
-      deadlineMs: config.startupTimeoutMs,
-      signal: deps.signal,
-      backoff: { initialMs: config.retryInitialMs, maxMs: config.retryMaxMs },
-      isRetriable: (error) => {
-        metrics.errors.inc({ code: errorCode(error) });
-        return (error as { retryable?: boolean }).retryable === true;
-      },
-      onRetry: ({ error, delayMs, attempt }) =>
-        log.warn("index templates not installed yet; retrying", {
-          error,
-          hint: explainStartupError(error, config),
-          attempt,
-          delayMs,
-        }),
-    },
+  const { config } = deps;
+  return untilOpenSearchSettles(deps, "installing the index templates", () =>
+    installIndexTemplates(deps.opensearch, {
+      prefix: config.indexPrefix,
+      shards: config.indexShards,
+      replicas: config.indexReplicas,
+      refreshInterval: config.refreshInterval,
+    }),
   );
+}
+
+/**
+ * INDEXER_REFRESH_INTERVAL on the existing indices. An index that refuses it (read-only after a full
+ * disk, blocked by an operator) is named in a warning and start-up goes on: one unhealthy index must
+ * not crash-loop the indexer, and its documents still wait (never dead-letter) while it is blocked.
+ */
+async function refreshExistingIndices(deps: SetupDeps): Promise<void> {
+  const { config, metrics, logger: log } = deps;
+  const outcomes = await untilOpenSearchSettles(deps, "applying refresh_interval to existing indices", () =>
+    applyRefreshInterval(deps.opensearch, {
+      prefix: config.indexPrefix,
+      refreshInterval: config.refreshInterval,
+    }),
+  );
+  for (const outcome of outcomes) {
+    if (outcome.result === "updated") {
+      log.info("refresh_interval applied", { index: outcome.index, refreshInterval: config.refreshInterval });
+      continue;
+    }
+    const { error, index } = outcome;
+    metrics.errors.inc({ code: error.code });
+    const blocked = error.context.type === "cluster_block_exception";
+    log.warn("an existing index refused refresh_interval; start goes on without it", {
+      index,
+      code: error.code,
+      error,
+      ...(blocked
+        ? {
+            hint: `index ${index} is blocked (index.blocks.read_only, or read_only_allow_delete after a full disk); its documents wait until the block is lifted`,
+          }
+        : {}),
+    });
+  }
+}
+
+function untilOpenSearchSettles<T>(deps: SetupDeps, what: string, step: () => Promise<T>): Promise<T> {
+  const { config, metrics, logger: log } = deps;
+  return retryUntil(step, {
+    what,
+    deadlineMs: config.startupTimeoutMs,
+    signal: deps.signal,
+    backoff: { initialMs: config.retryInitialMs, maxMs: config.retryMaxMs },
+    isRetriable: (error) => {
+      metrics.errors.inc({ code: errorCode(error) });
+      return (error as { retryable?: boolean }).retryable === true;
+    },
+    onRetry: ({ error, delayMs, attempt }) =>
+      log.warn(`${what}: not done yet; retrying`, {
+        error,
+        hint: explainStartupError(error, config),
+        attempt,
+        delayMs,
+      }),
+  });
 }
