@@ -59,6 +59,7 @@ export function createIndexer(deps: IndexerDeps): Indexer {
       ? new AdaptiveConcurrency({ max: config.bulkConcurrency })
       : config.bulkConcurrency,
     maxUncommittedPerPartition: config.maxUncommittedPerPartition,
+    maxBufferedBytes: config.maxBufferedBytes,
     retry: {
       initialMs: config.retryInitialMs,
       maxMs: config.retryMaxMs,

@@ -39,6 +39,32 @@ describe("pipeline", () => {
     p.close();
   });
 
+  it("pauses every partition while the documents held reach maxBufferedBytes, resumes at half", async () => {
+    const { bulk, release } = gatedBulk();
+    const events: string[] = [];
+    const p = new Pipeline(
+      pipelineOptions({
+        bulk,
+        control: {
+          pause: (_t, partition) => events.push(`pause ${partition}`),
+          resume: (_t, partition) => events.push(`resume ${partition}`),
+        },
+        limits: { maxDocs: 100, maxBytes: 10_000_000, lingerMs: 0 },
+        concurrency: 1,
+        maxBufferedBytes: 4096,
+      }),
+    );
+    p.assign({ [TOPIC]: [0, 1] });
+    p.accept(TOPIC, 0, records(real.slice(0, 2), 0), 2n);
+    expect(events).toEqual([]);
+    p.accept(TOPIC, 1, records(real.slice(2, 8), 1), 6n);
+    expect(events.sort()).toEqual(["pause 0", "pause 1"]);
+    release();
+    expect(await p.drain(2000)).toBe(true);
+    expect(events.filter((e) => e.startsWith("resume")).sort()).toEqual(["resume 0", "resume 1"]);
+    p.close();
+  });
+
   it("drops the previous generation's work on reassignment and ignores its late answers", async () => {
     const { bulk, release } = gatedBulk();
     const p = new Pipeline(

@@ -29,6 +29,11 @@ export interface PipelineOptions {
   concurrency: number | ConcurrencyLimit;
   /** A partition pauses when this many records sit after its committable offset (finished or not). */
   maxUncommittedPerPartition: number;
+  /**
+   * Every partition pauses while the documents held (queued, in flight, waiting for a retry) reach this
+   * many bytes, and resumes at half: memory bounded by bytes, whatever the records' sizes.
+   */
+  maxBufferedBytes?: number;
   retry: RetryPolicy;
   /** Event times that may pick an index (index/event-time.ts); others are dead-lettered. */
   eventTime: EventTimeBounds;

@@ -66,6 +66,7 @@ export class Pipeline {
     this.#counts.consumed += records.length;
     this.#partitions.fetched(state, BigInt(records[0]!.offset), highWatermark);
     this.#sender.sendDue();
+    this.#checkBudget();
   }
 
   /** A new group generation: work of the previous one is dropped (Kafka re-delivers it). */
@@ -125,6 +126,15 @@ export class Pipeline {
       deadLettersBlockedBy: this.#letterHealth.blockedBy,
       counts: { ...this.#counts },
     };
+  }
+
+  /** Pauses every partition while the sender holds maxBufferedBytes or more; resumes at half. */
+  #checkBudget(): void {
+    const max = this.#options.maxBufferedBytes;
+    if (max === undefined) return;
+    const held = this.#sender.heldBytes;
+    if (held >= max) this.#partitions.setOverBudget(true);
+    else if (held <= max / 2) this.#partitions.setOverBudget(false);
   }
 
   /** One record: skipped if this generation already took it, else prepared and sent on its way. */
@@ -254,7 +264,10 @@ export class Pipeline {
       backingOff: (error, delayMs, documents) =>
         log.warn("bulk request failed; backing off", { code: error.code, error, documents, delayMs }),
       inFlight: (count) => metrics.bulkInFlight.set(count),
-      settled: () => partitions.updateGauges(),
+      settled: () => {
+        this.#checkBudget();
+        partitions.updateGauges();
+      },
       unexpected: (what, error) => {
         metrics.errors.inc({ code: errorCode(error) });
         log.error(`${what} failed unexpectedly`, { error });

@@ -85,6 +85,28 @@ describe("BulkSender", () => {
     h.sender.close();
   });
 
+  it("counts the bytes it holds, queued, in flight or waiting out a retry, until each item is answered", async () => {
+    let answer!: (outcome: SendOutcome) => void;
+    const h = harness(
+      () =>
+        new Promise<SendOutcome>((resolve) => {
+          answer = resolve;
+        }),
+      { concurrency: 1 },
+    );
+    h.add(items("a", "b", "c"));
+    expect(h.sender.heldBytes).toBe(30);
+    h.sender.sendDue();
+    expect(h.sender.heldBytes).toBe(30);
+    answer({ kind: "ok" });
+    await waitFor("the first batch answered", () => h.sent.length === 2, 2000, 2);
+    expect(h.sender.heldBytes).toBe(10);
+    answer({ kind: "ok" });
+    await h.idle("every batch sent");
+    expect(h.sender.heldBytes).toBe(0);
+    h.sender.close();
+  });
+
   it("holds a partial batch for the linger time unless flushed", async () => {
     const h = harness(() => ({ kind: "ok" }), {
       limits: { maxDocs: 10, maxBytes: 1_000_000, lingerMs: 60_000 },

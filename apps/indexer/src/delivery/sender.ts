@@ -55,6 +55,9 @@ export class BulkSender<T extends Deliverable> {
   /** Whole requests failed in a row. */
   #requestAttempt = 0;
   #inFlight = 0;
+  /** Bytes of the batches in flight, and of the items waiting out a retry delay (see heldBytes). */
+  #inFlightBytes = 0;
+  #retryBytes = 0;
   /** A batch was due while every slot was taken, since the last answer (the limit held it back). */
   #blocked = false;
   /** Send partial batches too, until the queue is empty (flush). */
@@ -114,6 +117,16 @@ export class BulkSender<T extends Deliverable> {
     return this.#concurrency.limit;
   }
 
+  /**
+   * Bytes of every item the sender holds: queued, in flight, or waiting out a retry delay. What the
+   * pipeline bounds fetching by (INDEXER_MAX_BUFFERED_BYTES).
+   */
+  get heldBytes(): number {
+    let split = 0;
+    for (const batch of this.#splitBatches) split += bytesOf(batch);
+    return this.#batcher.bytes + split + this.#inFlightBytes + this.#retryBytes;
+  }
+
   get queued(): number {
     return this.#batcher.size + this.#splitBatches.reduce((sum, batch) => sum + batch.length, 0);
   }
@@ -122,6 +135,7 @@ export class BulkSender<T extends Deliverable> {
     this.#closed = true;
     for (const timer of this.#retryTimers) clearTimeout(timer);
     this.#retryTimers.clear();
+    this.#retryBytes = 0;
     if (this.#wakeTimer !== undefined) clearTimeout(this.#wakeTimer);
   }
 
@@ -153,7 +167,9 @@ export class BulkSender<T extends Deliverable> {
   // Synchronous up to the send itself, so that #inFlight counts it before sendDue() looks again.
   async #send(batch: T[]): Promise<void> {
     const { events } = this.#options;
+    const bytes = bytesOf(batch);
     this.#inFlight += 1;
+    this.#inFlightBytes += bytes;
     events.inFlight(this.#inFlight);
     try {
       const started = this.#options.now();
@@ -171,6 +187,7 @@ export class BulkSender<T extends Deliverable> {
       this.#act(plan, batch.length);
     } finally {
       this.#inFlight -= 1;
+      this.#inFlightBytes -= bytes;
       events.inFlight(this.#inFlight);
       events.settled();
       this.sendDue();
@@ -212,8 +229,11 @@ export class BulkSender<T extends Deliverable> {
   #retryLater(items: readonly T[], delayMs: number, reason: string): void {
     const { events } = this.#options;
     events.retryScheduled(items, reason);
+    const bytes = bytesOf(items);
+    this.#retryBytes += bytes;
     const timer = setTimeout(() => {
       this.#retryTimers.delete(timer);
+      this.#retryBytes -= bytes;
       if (this.#closed) return;
       this.#guard("retry timer", () => {
         const at = this.#options.now();
@@ -226,4 +246,10 @@ export class BulkSender<T extends Deliverable> {
     }, delayMs);
     this.#retryTimers.add(timer);
   }
+}
+
+function bytesOf(items: readonly Deliverable[]): number {
+  let bytes = 0;
+  for (const item of items) bytes += item.bytes;
+  return bytes;
 }

@@ -14,9 +14,11 @@ export function fetchDecision(partition: {
   awaitingRetry: number;
   /** INDEXER_MAX_PENDING_PER_PARTITION. */
   maxWindow: number;
+  /** The pipeline holds more bytes than INDEXER_MAX_BUFFERED_BYTES (every partition pauses). */
+  overBudget?: boolean;
 }): FetchDecision {
-  const { paused, window, awaitingRetry, maxWindow } = partition;
-  if (!paused && (window >= maxWindow || awaitingRetry > 0)) return "pause";
-  if (paused && awaitingRetry === 0 && window <= Math.floor(maxWindow / 2)) return "resume";
+  const { paused, window, awaitingRetry, maxWindow, overBudget = false } = partition;
+  if (!paused && (window >= maxWindow || awaitingRetry > 0 || overBudget)) return "pause";
+  if (paused && awaitingRetry === 0 && !overBudget && window <= Math.floor(maxWindow / 2)) return "resume";
   return "keep";
 }

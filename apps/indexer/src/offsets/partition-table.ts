@@ -23,6 +23,8 @@ export class PartitionTable {
   readonly #states = new Map<string, PartitionState>();
   readonly #lags = new Map<string, number>();
   #progressWaiters: (() => void)[] = [];
+  /** The pipeline holds more bytes than its budget: every partition pauses (see setOverBudget). */
+  #overBudget = false;
 
   constructor(options: PartitionTableOptions) {
     this.#options = options;
@@ -108,6 +110,13 @@ export class PartitionTable {
     this.#regulate(state);
   }
 
+  /** The pipeline's bytes went over its budget (pause every partition) or back under it (resume). */
+  setOverBudget(over: boolean): void {
+    if (over === this.#overBudget) return;
+    this.#overBudget = over;
+    for (const state of this.#states.values()) this.#regulate(state);
+  }
+
   /** A new generation: every state is replaced; work of the previous one no longer counts. */
   assign(assignment: Record<string, number[]>): void {
     const { control, metrics } = this.#options;
@@ -121,7 +130,7 @@ export class PartitionTable {
       if (state.paused) control.resume(state.topic, state.partition);
       if (!assigned.has(key)) {
         this.#lags.delete(key);
-        metrics.lag.remove({ topic: state.topic, partition: String(state.partition) });
+        // consumer_lag is the broker's (lag-monitor.ts), for every partition: not removed here.
         metrics.committedOffset.remove({ topic: state.topic, partition: String(state.partition) });
       }
     }
@@ -187,6 +196,7 @@ export class PartitionTable {
       window,
       awaitingRetry: state.awaitingRetry,
       maxWindow: this.#options.maxUncommittedPerPartition,
+      overBudget: this.#overBudget,
     });
     if (decision === "keep") return;
     state.paused = decision === "pause";
@@ -200,12 +210,14 @@ export class PartitionTable {
     });
   }
 
-  /** Records after the committed position (before the first commit: after the first record taken). */
+  /**
+   * Records after the committed position (before the first commit: after the first record taken), for
+   * /status until the broker's lag is read; frozen while paused, so the metric comes from lag-monitor.ts.
+   */
   #setLag(state: PartitionState): void {
     const position = state.committed ?? state.firstOffset;
     if (state.highWatermark === undefined || position === undefined) return;
     const lag = Number(state.highWatermark > position ? state.highWatermark - position : 0n);
-    this.#options.metrics.lag.set({ topic: state.topic, partition: String(state.partition) }, lag);
     this.#lags.set(partitionKey(state.topic, state.partition), lag);
   }
 }
