@@ -33,7 +33,10 @@ export interface IndexerStatus {
   inFlight: number;
   queued: number;
   pausedPartitions: number;
-  /** Records after the committed offsets of the partitions this instance owns. */
+  /**
+   * Records after the group's committed offsets, over every partition of the input topics, as the
+   * broker reports them (INDEXER_LAG_INTERVAL_MS); before the first reading, over the owned partitions.
+   */
   lag: number;
   /** Kafka's error code while the dead-letter topic refuses letters for good; not ready meanwhile. */
   deadLettersBlockedBy: string | undefined;

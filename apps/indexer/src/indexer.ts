@@ -5,6 +5,7 @@ import { createDeadLetterPublisher } from "./dlq/publisher.ts";
 import type { Indexer, IndexerDeps } from "./indexer-types.ts";
 import { IndexerLifecycle } from "./lifecycle.ts";
 import { Committer } from "./offsets/committer.ts";
+import { LagMonitor } from "./offsets/lag-monitor.ts";
 import { Pipeline } from "./pipeline.ts";
 import { defaultTransforms } from "./prepare/transform.ts";
 import { createSource } from "./source.ts";
@@ -68,7 +69,16 @@ export function createIndexer(deps: IndexerDeps): Indexer {
     eventTime: { maxAgeMs: config.eventMaxAgeDays * 86_400_000, maxFutureMs: config.eventMaxFutureMs },
   });
   const committer = new Committer({ consumer: source, offsets: pipeline, metrics, logger: log });
-  const lifecycle = new IndexerLifecycle({ deps, log, abort, producer, settle, source, pipeline, committer });
+  const lag = new LagMonitor({
+    kafka: deps.kafka,
+    groupId: config.groupId,
+    topics: config.topics.map(({ topic }) => topic),
+    intervalMs: config.lagIntervalMs,
+    metrics,
+    logger: deps.logger,
+  });
+  const parts = { deps, log, abort, producer, settle, source, pipeline, committer, lag };
+  const lifecycle = new IndexerLifecycle(parts);
   return {
     start: () => lifecycle.start(),
     stop: () => lifecycle.stop(),

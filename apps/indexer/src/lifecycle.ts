@@ -4,6 +4,7 @@ import type { Producer } from "kafkajs";
 import { ConsumerCrashedError, errorCode } from "./errors.ts";
 import type { IndexerDeps, IndexerStatus } from "./indexer-types.ts";
 import type { Committer } from "./offsets/committer.ts";
+import type { LagMonitor } from "./offsets/lag-monitor.ts";
 import type { Pipeline } from "./pipeline.ts";
 import type { Source } from "./source.ts";
 import { type Settle, setUp } from "./startup/setup.ts";
@@ -19,6 +20,8 @@ export interface IndexerParts {
   source: Source;
   pipeline: Pipeline;
   committer: Committer;
+  /** The consumer lag from the broker, read on a timer from set-up on. */
+  lag: LagMonitor;
 }
 
 /**
@@ -66,6 +69,8 @@ export class IndexerLifecycle {
         },
       });
       if (abort.signal.aborted) return;
+      // The topics exist now; the lag is read from the broker whatever the consumer does.
+      this.#parts.lag.start();
       this.#consuming = true;
       await this.#parts.source.start({
         onRecords: (topic, partition, records, highWatermark) => {
@@ -118,7 +123,8 @@ export class IndexerLifecycle {
       inFlight: stats.inFlight,
       queued: stats.queued,
       pausedPartitions: stats.paused,
-      lag: stats.lag,
+      // The group's lag as the broker has it, once read (it moves while partitions are paused).
+      lag: this.#parts.lag.total() ?? stats.lag,
       deadLettersBlockedBy: stats.deadLettersBlockedBy,
       counts: stats.counts,
       lastCommitAt: this.#parts.committer.lastCommitAt,
@@ -165,6 +171,7 @@ export class IndexerLifecycle {
       log.error("drain failed; committed what was finished", { error });
     } finally {
       pipeline.close();
+      await this.#parts.lag.stop();
       await source.stop().catch((error: unknown) => log.warn("consumer disconnect failed", { error }));
       await producer
         .disconnect()
