@@ -2,15 +2,37 @@
  * The documents the indexer writes for a set of events, made by the indexer's own code (validation as
  * its decode does it, its transforms, its index naming and templates), for the raw `_bulk` ceiling.
  *
- * Imports from apps/indexer/src read only. installIndexTemplates is not exported by the indexer's
- * index.ts (yet): it is imported from its module, the one line here to change when it moves.
+ * Imports only what apps/indexer/src/index.ts exports, read only, so the indexer's layout can move.
  */
+import type { Client } from "@opensearch-project/opensearch";
 import { isCanary, resolveStream, validateEvent } from "@wikistream/events";
 import type { RecordedEvent } from "@wikistream/replay";
-import { indexFor, loadIndexerConfig, toDocument } from "../../apps/indexer/src/index.ts";
-import { installIndexTemplates } from "../../apps/indexer/src/index/templates.ts";
+import {
+  componentTemplates,
+  indexFor,
+  indexTemplates,
+  loadIndexerConfig,
+  toDocument,
+} from "../../apps/indexer/src/index.ts";
 
-export { installIndexTemplates, loadIndexerConfig };
+export { loadIndexerConfig };
+
+/**
+ * The indexer's component and index templates (its own template builders), PUT in its order. A new
+ * prefix has no indices yet, so the indexer's last step (refresh_interval of existing indices) has
+ * nothing to do here.
+ */
+export async function installTemplates(
+  client: Client,
+  settings: Parameters<typeof componentTemplates>[0],
+): Promise<void> {
+  for (const { name, body } of componentTemplates(settings)) {
+    await client.cluster.putComponentTemplate({ name, body });
+  }
+  for (const { name, body } of indexTemplates(settings)) {
+    await client.indices.putIndexTemplate({ name, body: body as never });
+  }
+}
 
 type IndexedEvent = Parameters<typeof toDocument>[0];
 type IndexedStream = IndexedEvent["stream"];

@@ -47,6 +47,9 @@ export function indexerEnv(topics: RunTopics, names: IndexerNames): Record<strin
     INDEXER_INDEX_PREFIX: names.indexPrefix,
     // The local stack is one node: a replica could never be assigned.
     INDEXER_INDEX_REPLICAS: "0",
+    // The recordings go back to 2020: past the default 1830 days, the oldest would be dead-lettered
+    // as event_time_out_of_range and never become searchable.
+    INDEXER_EVENT_MAX_AGE_DAYS: "3650",
     INDEXER_HTTP_PORT: "0",
     INDEXER_LOG_LEVEL: "warn",
   };

@@ -9,7 +9,7 @@ import type { BenchContext } from "../context.ts";
 import { say } from "../format.ts";
 import {
   bulkBodies,
-  installIndexTemplates,
+  installTemplates,
   loadIndexerConfig,
   type PreparedDocument,
 } from "../lib/indexer-documents.ts";
@@ -78,7 +78,7 @@ export async function bulkCeiling(
   const machine = machineCpu();
   const cpuStart = process.cpuUsage();
   const started = performance.now();
-  await installIndexTemplates(opensearch, {
+  await installTemplates(opensearch, {
     prefix: config.indexPrefix,
     shards: config.indexShards,
     replicas: config.indexReplicas,
