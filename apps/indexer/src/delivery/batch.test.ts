@@ -16,6 +16,15 @@ describe("Batcher", () => {
     expect(batcher.bytes).toBe(10);
   });
 
+  it("releases smaller batches when asked for fewer documents than maxDocs, never more than maxDocs", () => {
+    const batcher = new Batcher<ReturnType<typeof item>>({ maxDocs: 3, maxBytes: 1000, lingerMs: 1000 });
+    for (let id = 1; id <= 6; id += 1) batcher.add(item(id), 0);
+    expect(batcher.dueIn(0, 10)).toBe(0);
+    expect(batcher.take(0, false, 2)?.map((i) => i.id)).toEqual([1, 2]);
+    expect(batcher.take(0, false, 10)?.map((i) => i.id)).toEqual([3, 4, 5]);
+    expect(batcher.take(0, false, 2)).toBeUndefined();
+  });
+
   it("releases a batch when full by bytes, never above maxBytes unless one item is larger", () => {
     const batcher = new Batcher<ReturnType<typeof item>>({ maxDocs: 100, maxBytes: 25, lingerMs: 1000 });
     batcher.add(item(1), 0);

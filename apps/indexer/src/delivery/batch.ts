@@ -35,24 +35,28 @@ export class Batcher<T extends { readonly bytes: number }> {
     this.#bytes += item.bytes;
   }
 
-  #full(): boolean {
-    return this.size >= this.#limits.maxDocs || this.#bytes >= this.#limits.maxBytes;
+  #full(maxDocs: number): boolean {
+    return this.size >= maxDocs || this.#bytes >= this.#limits.maxBytes;
   }
 
-  /** Milliseconds until a batch is due by linger; 0 if one is due now; undefined when empty. */
-  dueIn(now: number): number | undefined {
+  /**
+   * Milliseconds until a batch is due by linger; 0 if one is due now; undefined when empty. `maxDocs`
+   * below the limit makes smaller batches (the sender's slow start).
+   */
+  dueIn(now: number, maxDocs = this.#limits.maxDocs): number | undefined {
     if (this.size === 0) return undefined;
-    if (this.#full()) return 0;
+    if (this.#full(Math.min(maxDocs, this.#limits.maxDocs))) return 0;
     return Math.max(0, this.#queue[this.#head]!.at + this.#limits.lingerMs - now);
   }
 
   /** The next batch if one is due (or `force` and anything is queued). */
-  take(now: number, force = false): T[] | undefined {
+  take(now: number, force = false, maxDocs = this.#limits.maxDocs): T[] | undefined {
     if (this.size === 0) return undefined;
-    if (!force && this.dueIn(now) !== 0) return undefined;
+    if (!force && this.dueIn(now, maxDocs) !== 0) return undefined;
+    const docs = Math.min(maxDocs, this.#limits.maxDocs);
     const batch: T[] = [];
     let bytes = 0;
-    while (this.#head < this.#queue.length && batch.length < this.#limits.maxDocs) {
+    while (this.#head < this.#queue.length && batch.length < docs) {
       const { item } = this.#queue[this.#head]!;
       if (batch.length > 0 && bytes + item.bytes > this.#limits.maxBytes) break;
       batch.push(item);

@@ -107,6 +107,18 @@ describe("BulkSender", () => {
     h.sender.close();
   });
 
+  it("starts with a batch of 100 documents and doubles the batch with every answer, up to maxDocs", async () => {
+    const h = harness(() => ({ kind: "ok" }), {
+      limits: { maxDocs: 300, maxBytes: 1_000_000, lingerMs: 0 },
+      concurrency: 1,
+    });
+    h.add(items(...Array.from({ length: 1000 }, (_, i) => `i${i}`)));
+    h.sender.sendDue();
+    await h.idle("every batch sent");
+    expect(h.sent.map((batch) => batch.length)).toEqual([100, 200, 300, 300, 100]);
+    h.sender.close();
+  });
+
   it("holds a partial batch for the linger time unless flushed", async () => {
     const h = harness(() => ({ kind: "ok" }), {
       limits: { maxDocs: 10, maxBytes: 1_000_000, lingerMs: 60_000 },

@@ -3,6 +3,9 @@ import { type ConcurrencyLimit, FixedConcurrency, isOverloaded } from "./concurr
 import { type DeliveryPlan, type DeliveryStep, planDelivery } from "./plan.ts";
 import type { CodedError, Deliverable, RetryPolicy, SendBatch } from "./types.ts";
 
+/** Documents in the first batch (see BulkSender#batchDocs). */
+const FIRST_BATCH_DOCS = 100;
+
 /** What the sender reports; the pipeline turns these into offsets, dead letters, metrics and logs. */
 export interface SenderEvents<T> {
   delivered(item: T, at: number): void;
@@ -55,6 +58,11 @@ export class BulkSender<T extends Deliverable> {
   /** Whole requests failed in a row. */
   #requestAttempt = 0;
   #inFlight = 0;
+  /**
+   * Documents per batch now: slow start from FIRST_BATCH_DOCS, doubled by every answer that is not
+   * pushback, up to the limit. A small first request reaches OpenSearch (and creates its index) sooner.
+   */
+  #batchDocs: number;
   /** Bytes of the batches in flight, and of the items waiting out a retry delay (see heldBytes). */
   #inFlightBytes = 0;
   #retryBytes = 0;
@@ -67,6 +75,7 @@ export class BulkSender<T extends Deliverable> {
   constructor(options: SenderOptions<T>) {
     this.#options = options;
     this.#batcher = new Batcher<T>(options.limits);
+    this.#batchDocs = Math.min(FIRST_BATCH_DOCS, options.limits.maxDocs);
     this.#concurrency =
       typeof options.concurrency === "number"
         ? new FixedConcurrency(options.concurrency)
@@ -91,7 +100,7 @@ export class BulkSender<T extends Deliverable> {
       this.#send(batch).catch((error: unknown) => this.#options.events.unexpected("bulk send", error));
     }
     if (this.#batcher.size === 0 && this.#splitBatches.length === 0) this.#flushing = false;
-    const due = this.#batcher.dueIn(at);
+    const due = this.#batcher.dueIn(at, this.#batchDocs);
     if (this.#inFlight < this.#concurrency.limit) {
       if (due !== undefined) this.#wakeIn(Math.max(1, due));
     } else if (due === 0 || this.#splitBatches.length > 0) this.#blocked = true;
@@ -157,7 +166,7 @@ export class BulkSender<T extends Deliverable> {
 
   #nextBatch(at: number): T[] | undefined {
     while (true) {
-      const batch = this.#splitBatches.shift() ?? this.#batcher.take(at, this.#flushing);
+      const batch = this.#splitBatches.shift() ?? this.#batcher.take(at, this.#flushing, this.#batchDocs);
       if (!batch) return undefined;
       const live = batch.filter(this.#options.isLive);
       if (live.length > 0) return live;
@@ -178,7 +187,9 @@ export class BulkSender<T extends Deliverable> {
       const saturated = this.#blocked;
       this.#blocked = false;
       const rttMs = this.#options.now() - started;
-      this.#concurrency.observe({ rttMs, overloaded: isOverloaded(outcome), saturated });
+      const overloaded = isOverloaded(outcome);
+      this.#concurrency.observe({ rttMs, overloaded, saturated });
+      if (!overloaded) this.#batchDocs = Math.min(this.#batchDocs * 2, this.#options.limits.maxDocs);
       const plan = planDelivery(outcome, batch, {
         policy: this.#options.retry,
         requestAttempt: this.#requestAttempt,
