@@ -255,7 +255,15 @@ export class Pipeline {
       retryScheduled: (items, reason) => {
         metrics.documents.inc({ result: "retried", reason }, items.length);
         // A cluster state (write block, missing index, …): these wait, and the alert reads this.
-        if (isClusterCause(reason)) metrics.clusterRefusals.inc({ reason }, items.length);
+        if (isClusterCause(reason)) {
+          metrics.clusterRefusals.inc({ reason }, items.length);
+          const indices = [...new Set(items.map((item) => item.index))].slice(0, 5);
+          log.warn("OpenSearch refuses documents for the cluster's state; they wait, partitions paused", {
+            reason,
+            documents: items.length,
+            indices,
+          });
+        }
         this.#counts.retried += items.length;
         for (const item of items) partitions.holdForRetry(item.state);
       },
