@@ -3,11 +3,13 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 /**
  * Fault injection: an HTTP proxy in front of OpenSearch that answers a share of `_bulk` requests with
  * 429 (whole request) and, of the bulk answers it passes on, rewrites a share of items to 429
- * `es_rejected_execution_exception` (as a node under load does). Deterministic (seeded).
+ * `es_rejected_execution_exception` (as a node under load does). Deterministic (seeded). With
+ * `refuseWithHtml`, it answers `_bulk` requests as a proxy, load balancer or WAF in front of OpenSearch
+ * would: an HTML page with the status it returns (400, 413), until it returns undefined.
  */
 export interface ThrottlingProxy {
   url: string;
-  stats: { bulkRequests: number; throttledRequests: number; throttledItems: number };
+  stats: { bulkRequests: number; throttledRequests: number; throttledItems: number; htmlRefusals: number };
   close(): Promise<void>;
 }
 
@@ -30,14 +32,24 @@ export async function startThrottlingProxy(options: {
   requestShare: number;
   itemShare: number;
   seed?: number;
+  refuseWithHtml?: () => number | undefined;
 }): Promise<ThrottlingProxy> {
   const random = seeded(options.seed ?? 42);
-  const stats = { bulkRequests: 0, throttledRequests: 0, throttledItems: 0 };
+  const stats = { bulkRequests: 0, throttledRequests: 0, throttledItems: 0, htmlRefusals: 0 };
   const server: Server = createServer(async (request, response) => {
     const body = await readBody(request);
     const isBulk = request.method === "POST" && (request.url ?? "").split("?")[0]!.endsWith("/_bulk");
     if (isBulk) {
       stats.bulkRequests += 1;
+      const refusal = options.refuseWithHtml?.();
+      if (refusal !== undefined) {
+        stats.htmlRefusals += 1;
+        response.writeHead(refusal, { "content-type": "text/html" });
+        response.end(
+          `<html><head><title>${refusal} Bad Request</title></head><body><center><h1>${refusal}</h1></center><hr><center>nginx</center></body></html>`,
+        );
+        return;
+      }
       if (random() < options.requestShare) {
         stats.throttledRequests += 1;
         response.writeHead(429, { "content-type": "application/json" });
