@@ -142,7 +142,10 @@ describe("where ingest starts, against real Kafka", () => {
     });
     const replay = await startReplayServer({ events });
     const names = topics.next(["mediawiki.recentchange"]);
-    const { ingest, metrics } = buildIngest(testConfig(`${replay.url}/v2/stream`, names, recentchangeOnly));
+    // A 3 MB frame passes the reader only with a limit above it; the default (1 MiB) dead-letters it
+    // as event_too_large before Kafka sees it (bounded-reader.int.test.ts).
+    const env = { ...recentchangeOnly, INGEST_MAX_EVENT_BYTES: String(4 * 1_048_576) };
+    const { ingest, metrics } = buildIngest(testConfig(`${replay.url}/v2/stream`, names, env));
     try {
       await ingest.start();
       await waitFor(
