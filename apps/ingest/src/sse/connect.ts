@@ -30,7 +30,7 @@ export async function* connect(options: ConnectOptions): AsyncGenerator<StreamMe
   try {
     stall.arm();
     const body = await open(options, connection.signal, stall);
-    yield* messages(body, options, stall);
+    yield* messages(body, options, stall, connection.signal);
     // A frame cut off by the close is incomplete by definition and is discarded (SSE spec §9.2.6).
     throw new StreamError("closed", `${url} closed the stream`, { url });
   } finally {
@@ -106,22 +106,32 @@ async function* messages(
   body: ReadableStream<Uint8Array>,
   options: ConnectOptions,
   stall: StallTimer,
+  connection: AbortSignal,
 ): AsyncGenerator<StreamMessage> {
   const { url, signal } = options;
   // Frames are cut from bytes and decoded whole, so a UTF-8 character split across chunks stays intact.
   const frames = new MessageReader({ maxEventBytes: options.maxEventBytes });
   const reader = body.getReader();
+  // Deno (2.9) does not fail a pending read of a held response when its request is aborted, so a
+  // stop or a stall would wait forever; cancelling the reader ends the read on every runtime.
+  const cancel = () => void reader.cancel(connection.reason).catch(() => {});
+  connection.addEventListener("abort", cancel, { once: true });
+  const failure = (cause: unknown) => {
+    if (signal.aborted) return signal.reason;
+    const reason = stall.stalled ? "stalled" : "network";
+    const detail = stall.stalled ? `no bytes for ${options.stallTimeoutMs} ms` : describeCause(cause);
+    return new StreamError(reason, `reading ${url} failed: ${detail}`, { cause, url });
+  };
   try {
     while (true) {
       let chunk: ReadableStreamReadResult<Uint8Array>;
       try {
         chunk = await reader.read();
       } catch (cause) {
-        if (signal.aborted) throw signal.reason;
-        const reason = stall.stalled ? "stalled" : "network";
-        const detail = stall.stalled ? `no bytes for ${options.stallTimeoutMs} ms` : describeCause(cause);
-        throw new StreamError(reason, `reading ${url} failed: ${detail}`, { cause, url });
+        throw failure(cause);
       }
+      // A cancelled read ends as done: that is the abort, not the server closing.
+      if (chunk.done && connection.aborted) throw failure(connection.reason);
       if (chunk.done) return;
       options.onBytes?.(chunk.value.byteLength);
       const pending = frames.push(chunk.value);
@@ -132,6 +142,7 @@ async function* messages(
       stall.arm();
     }
   } finally {
+    connection.removeEventListener("abort", cancel);
     reader.releaseLock();
   }
 }
