@@ -5,6 +5,7 @@ export {
   type ProducerOptions,
   producerSettings,
 } from "./client.ts";
+export { checkTopicDurability } from "./durability.ts";
 export {
   classifyKafkaError,
   describeKafkaFailure,
