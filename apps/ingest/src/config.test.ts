@@ -44,3 +44,38 @@ describe("loadIngestConfig", () => {
     expect(loadIngestConfig({ INGEST_SINCE: "2023-07-29T07:51:00Z" }).since).toBe("2023-07-29T07:51:00Z");
   });
 });
+
+describe("Kafka security and topic replication (shared with the indexer)", () => {
+  it("resolves SCRAM over TLS with the password read from its file, and never shows it", async () => {
+    const { mkdtempSync, writeFileSync } = await import("node:fs");
+    const { join } = await import("node:path");
+    const { tmpdir } = await import("node:os");
+    const dir = mkdtempSync(join(tmpdir(), "ingest-config-"));
+    writeFileSync(join(dir, "password"), "s3cret-value\n");
+    const config = loadIngestConfig({
+      KAFKA_SSL: "true",
+      KAFKA_SASL_MECHANISM: "SCRAM-SHA-512",
+      KAFKA_SASL_USERNAME: "wikistream",
+      KAFKA_SASL_PASSWORD_FILE: join(dir, "password"),
+      KAFKA_TOPIC_REPLICATION_FACTOR: "3",
+      KAFKA_TOPIC_MIN_INSYNC_REPLICAS: "2",
+    });
+    expect(config.kafkaSecurity.sasl).toEqual({
+      mechanism: "scram-sha-512",
+      username: "wikistream",
+      password: "s3cret-value",
+    });
+    expect(config.topicSettings).toEqual({ replicationFactor: 3, minInsyncReplicas: 2 });
+  });
+
+  it("refuses SASL credentials over plaintext, naming KAFKA_SSL, without echoing the password", () => {
+    const attempt = () =>
+      loadIngestConfig({
+        KAFKA_SASL_MECHANISM: "plain",
+        KAFKA_SASL_USERNAME: "u",
+        KAFKA_SASL_PASSWORD: "pw-123",
+      });
+    expect(attempt).toThrow(/KAFKA_SSL/);
+    expect(() => attempt()).not.toThrow(/pw-123/);
+  });
+});

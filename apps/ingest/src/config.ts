@@ -1,4 +1,14 @@
-import { env, invalidSetting, loadConfig } from "@wikistream/config";
+import {
+  env,
+  invalidSetting,
+  type KafkaConnectionSettings,
+  type KafkaTopicSettings,
+  kafkaConnectionEnv,
+  kafkaConnectionFromEnv,
+  kafkaTopicEnv,
+  kafkaTopicSettingsFromEnv,
+  loadConfig,
+} from "@wikistream/config";
 import { knownStreamNames, resolveStream, type StreamName, topicForStream } from "@wikistream/events";
 import { z } from "zod";
 
@@ -17,6 +27,9 @@ export const ingestEnvSchema = z.object({
   INGEST_DLQ_TOPIC: env.string("wikistream.ingest.dlq"),
   KAFKA_BROKERS: env.list("127.0.0.1:9092"),
   KAFKA_CLIENT_ID: env.string("wikistream-ingest"),
+  // TLS, SASL (PLAIN, SCRAM, AWS MSK IAM) and the topics' replication: the same variables as the indexer.
+  ...kafkaConnectionEnv,
+  ...kafkaTopicEnv,
   INGEST_HTTP_HOST: env.string("127.0.0.1"),
   INGEST_HTTP_PORT: env.port(8081),
   INGEST_STALL_TIMEOUT_MS: env.int(60_000, { min: 100 }),
@@ -60,6 +73,10 @@ export interface IngestConfig {
   bufferSize: number;
   drainTimeoutMs: number;
   startupTimeoutMs: number;
+  /** TLS and SASL for every Kafka connection; secrets already read from their files. */
+  kafkaSecurity: KafkaConnectionSettings;
+  /** Replication of the topics ingest creates (unset: the broker's defaults). */
+  topicSettings: KafkaTopicSettings;
   logLevel: "debug" | "info" | "warn" | "error";
 }
 
@@ -83,7 +100,11 @@ export function loadIngestConfig(source: Record<string, string | undefined>): Re
     return stream;
   });
   refuseUnsafeCombinations(raw, streams);
+  const kafkaSecurity = kafkaConnectionFromEnv("ingest", raw);
+  const topicSettings = kafkaTopicSettingsFromEnv("ingest", raw);
   return Object.freeze({
+    kafkaSecurity,
+    topicSettings,
     streamUrl: raw.INGEST_STREAM_URL.replace(/\/+$/, ""),
     streams: [...new Set(streams)],
     userAgent: raw.INGEST_USER_AGENT,

@@ -103,6 +103,10 @@ class IngestService {
       streamTopics,
       logger,
       signal,
+      onDurabilityWarnings: (warnings) => {
+        for (const { topic, kind } of warnings)
+          this.#deps.metrics.topicDurabilityWarnings.set({ topic, kind }, 1);
+      },
     }).catch((error: unknown) => {
       // A stop() during start-up ends the waiting; that is not a start-up failure.
       if (signal.aborted) return undefined;

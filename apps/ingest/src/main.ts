@@ -16,7 +16,12 @@ await runApp<Readonly<IngestConfig>, Logger>(runtime, {
   http: (config) => ({ hostname: config.httpHost, port: config.httpPort }),
   create({ config, logger, fatal }) {
     const metrics = createIngestMetrics({ defaultMetrics: runtime.name === "node" });
-    const kafka = createKafka({ brokers: config.kafkaBrokers, clientId: config.kafkaClientId, logger });
+    const kafka = createKafka({
+      brokers: config.kafkaBrokers,
+      clientId: config.kafkaClientId,
+      logger,
+      security: config.kafkaSecurity,
+    });
     const ingest = createIngest({ config, kafka, logger, metrics });
     ingest.done.catch(() => fatal("fatal stream error"));
     const app = createHttpApp({ registry: metrics.registry, ready: ingest.ready, status: ingest.status });

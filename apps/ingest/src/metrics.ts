@@ -63,6 +63,12 @@ export function createIngestMetrics(options: { defaultMetrics?: boolean } = {}) 
       labelNames: ["code"],
       registers,
     }),
+    topicDurabilityWarnings: new Gauge({
+      name: "wikistream_ingest_topic_durability_warnings",
+      help: "1 for each of ingest's topics less durable than the cluster allows, checked at start: kind single_replica (replication factor 1 on a cluster of more brokers) or low_min_isr (min.insync.replicas < 2 while ingest produces with acks=all).",
+      labelNames: ["topic", "kind"],
+      registers,
+    }),
     bufferDepth: new Gauge({
       name: "wikistream_ingest_buffer_records",
       help: "Records received but not yet acknowledged by Kafka.",

@@ -5,7 +5,8 @@ import type { IngestConfig } from "../config.ts";
 /** One line that names the setting or address at fault and how to fix it. */
 export function explainStartupError(
   error: unknown,
-  config: Pick<IngestConfig, "kafkaBrokers" | "httpHost" | "httpPort">,
+  config: Pick<IngestConfig, "kafkaBrokers" | "httpHost" | "httpPort"> &
+    Partial<Pick<IngestConfig, "kafkaSecurity">>,
 ): string {
   const message = errorMessage(error);
   const code = (error as { code?: string }).code;
@@ -15,6 +16,7 @@ export function explainStartupError(
   const kafka = explainKafkaStartupError(error, {
     brokers: config.kafkaBrokers,
     timeoutVariable: "INGEST_STARTUP_TIMEOUT_MS",
+    security: config.kafkaSecurity,
   });
   return kafka ?? message;
 }
