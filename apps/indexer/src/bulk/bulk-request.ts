@@ -97,8 +97,13 @@ export function bulkOperationFromSource(
   naming: IndexNaming,
 ): BulkOperation {
   const index = indexFor(naming.prefix, stream, eventTimeMs(meta.dt), naming.bucket);
-  const head = utf8.encode(actionLine(index, meta.id));
-  const tail = utf8.encode(`,"wikistream":${JSON.stringify(derived)}}\n`);
+  // One small buffer for both ends, cut in two: Buffer.from takes it from a shared pool, where
+  // TextEncoder would give each its own ArrayBuffer (two allocations a record, more work for the GC).
+  const action = actionLine(index, meta.id);
+  const ends = Buffer.from(`${action},"wikistream":${JSON.stringify(derived)}}\n`);
+  const headBytes = utf8Length(action);
+  const head = ends.subarray(0, headBytes);
+  const tail = ends.subarray(headBytes);
   const body = source.subarray(0, end);
   return {
     index,

@@ -63,7 +63,9 @@ export function prepareRecord(record: ConsumedRecord, options: PrepareOptions): 
 /**
  * The event's own bytes with the derived fields appended when they can be reused as they are (the
  * usual case: ingest writes the payload as received, compact, one line); else the document parsed
- * and serialised again. Both give the same document (see bulkOperationFromSource).
+ * and serialised again. Both give the same document (see bulkOperationFromSource), with one
+ * exception: an event with a duplicate key (valid for JSON.parse, last one wins) is refused by
+ * OpenSearch as sent, so it is dead-lettered (mapper_parsing_exception) with its value intact.
  */
 function operationFor(
   decoded: IndexedEvent,
