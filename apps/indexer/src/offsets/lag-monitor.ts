@@ -98,7 +98,9 @@ export class LagMonitor {
     this.#stopped = true;
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
-    await this.#checking;
+    // A reading in flight while Kafka is away could take kafkajs' whole retry time: wait only briefly.
+    if (this.#checking)
+      await Promise.race([this.#checking, new Promise((resolve) => setTimeout(resolve, 2000))]);
     if (this.#connected) {
       this.#connected = false;
       await this.#admin
