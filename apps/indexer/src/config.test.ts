@@ -1,26 +1,64 @@
 import { readFileSync } from "node:fs";
-import { ConfigError, describeConfig } from "@wikistream/config";
+import {
+  ConfigError,
+  describeConfig,
+  kafkaConnectionEnv,
+  kafkaTopicEnv,
+  openSearchConnectionEnv,
+} from "@wikistream/config";
 import { describe, expect, it } from "vitest";
 import { indexerEnvSchema, loadIndexerConfig, streamOfTopic } from "./config.ts";
 
 describe("loadIndexerConfig", () => {
   it("regression: OPENSEARCH_USERNAME without OPENSEARCH_PASSWORD (or the reverse) was accepted", () => {
-    for (const env of [{ OPENSEARCH_USERNAME: "admin" }, { OPENSEARCH_PASSWORD: "s3cret-value" }]) {
+    for (const [env, missing] of [
+      [{ OPENSEARCH_USERNAME: "admin" }, "OPENSEARCH_PASSWORD"],
+      [{ OPENSEARCH_PASSWORD: "s3cret-value" }, "OPENSEARCH_USERNAME"],
+    ] as const) {
       try {
         loadIndexerConfig(env);
         expect.unreachable();
       } catch (error) {
         expect(error).toBeInstanceOf(ConfigError);
-        expect((error as ConfigError).problems.map((p) => p.variable)).toEqual([
-          "OPENSEARCH_USERNAME",
-          "OPENSEARCH_PASSWORD",
-        ]);
+        expect((error as ConfigError).problems.map((p) => p.variable)).toContain(missing);
         expect((error as Error).message).not.toContain("s3cret-value");
       }
     }
-    expect(loadIndexerConfig({ OPENSEARCH_USERNAME: "a", OPENSEARCH_PASSWORD: "b" }).opensearchUsername).toBe(
-      "a",
-    );
+  });
+
+  it("refuses credentials over plain http unless OPENSEARCH_ALLOW_INSECURE_AUTH says so", () => {
+    const credentials = { OPENSEARCH_USERNAME: "a", OPENSEARCH_PASSWORD: "s3cret-value" };
+    try {
+      loadIndexerConfig(credentials);
+      expect.unreachable();
+    } catch (error) {
+      expect((error as ConfigError).problems.map((p) => p.variable)).toEqual(["OPENSEARCH_URL"]);
+      expect((error as Error).message).toContain("OPENSEARCH_ALLOW_INSECURE_AUTH=true");
+      expect((error as Error).message).not.toContain("s3cret-value");
+    }
+    const allowed = { ...credentials, OPENSEARCH_ALLOW_INSECURE_AUTH: "true" };
+    expect(loadIndexerConfig(allowed).opensearch.auth).toEqual({
+      kind: "basic",
+      username: "a",
+      password: "s3cret-value",
+    });
+  });
+
+  it("takes credentials from the URL without ever keeping them in it", () => {
+    const config = loadIndexerConfig({
+      OPENSEARCH_URL: "https://admin:pw-in-url@search.example:9200",
+    });
+    expect(config.opensearch.url).not.toContain("pw-in-url");
+    expect(config.opensearch.auth).toMatchObject({ kind: "basic", username: "admin" });
+  });
+
+  it("keeps the deprecated username fields for callers that read them", () => {
+    const env = {
+      OPENSEARCH_USERNAME: "a",
+      OPENSEARCH_PASSWORD: "b",
+      OPENSEARCH_ALLOW_INSECURE_AUTH: "true",
+    };
+    expect(loadIndexerConfig(env).opensearchUsername).toBe("a");
   });
 
   it("regression: a fetch wait of a third of the session timeout or more was accepted", () => {
@@ -111,9 +149,15 @@ describe("loadIndexerConfig", () => {
     expect(() => loadIndexerConfig({ INDEXER_LINGER_MS: "soon" })).toThrow(/ {2}INDEXER_LINGER_MS="soon"/);
   });
 
-  it("documents a default for every variable but the optional credentials", () => {
+  it("documents a default for every variable but the optional connection settings", () => {
+    const optional = new Set([
+      ...Object.keys(kafkaConnectionEnv),
+      ...Object.keys(kafkaTopicEnv),
+      ...Object.keys(openSearchConnectionEnv),
+    ]);
     const undocumented = describeConfig(indexerEnvSchema).filter((v) => v.default === undefined);
-    expect(undocumented.map((v) => v.variable)).toEqual(["OPENSEARCH_USERNAME", "OPENSEARCH_PASSWORD"]);
+    expect(undocumented.map((v) => v.variable).filter((name) => !optional.has(name))).toEqual([]);
+    expect(undocumented.map((v) => v.variable)).toContain("OPENSEARCH_PASSWORD");
   });
 });
 

@@ -1,4 +1,18 @@
-import { ConfigError, env, invalidSetting, loadConfig } from "@wikistream/config";
+import {
+  ConfigError,
+  env,
+  invalidSetting,
+  type KafkaConnectionSettings,
+  type KafkaTopicSettings,
+  kafkaConnectionEnv,
+  kafkaConnectionFromEnv,
+  kafkaTopicEnv,
+  kafkaTopicSettingsFromEnv,
+  loadConfig,
+  type OpenSearchConnectionSettings,
+  openSearchConnectionEnv,
+  openSearchConnectionFromEnv,
+} from "@wikistream/config";
 import { resolveStream } from "@wikistream/events";
 import { z } from "zod";
 import { type IndexBucket, type IndexedStream, indexBuckets, isIndexedStream } from "./index/names.ts";
@@ -6,9 +20,12 @@ import { type IndexBucket, type IndexedStream, indexBuckets, isIndexedStream } f
 /** Every variable the indexer reads, with its default; `.env.example` lists the same. */
 export const indexerEnvSchema = z.object({
   KAFKA_BROKERS: env.list("127.0.0.1:9092"),
+  // TLS, SASL and topic replication: the same variables as ingest (packages/config).
+  ...kafkaConnectionEnv,
+  ...kafkaTopicEnv,
   OPENSEARCH_URL: env.url("http://127.0.0.1:9200"),
-  OPENSEARCH_USERNAME: env.optionalString(),
-  OPENSEARCH_PASSWORD: env.optionalString(),
+  // Basic auth or AWS SigV4, TLS files, *_FILE secrets; credentials over http:// refused unless allowed.
+  ...openSearchConnectionEnv,
   INDEXER_CLIENT_ID: env.string("wikistream-indexer"),
   INDEXER_GROUP_ID: env.string("wikistream-indexer"),
   INDEXER_TOPICS: env.list("wikistream.mediawiki.recentchange,wikistream.mediawiki.page_change.v1"),
@@ -68,6 +85,12 @@ export interface IndexerConfig {
   opensearchUrl: string;
   opensearchUsername: string | undefined;
   opensearchPassword: string | undefined;
+  /** The URL without credentials, TLS and auth for createOpenSearch; secrets read from their files. */
+  opensearch: OpenSearchConnectionSettings;
+  /** TLS and SASL for every Kafka connection. */
+  kafkaSecurity: KafkaConnectionSettings;
+  /** Replication of the topics the indexer creates (unset: the broker's defaults). */
+  topicSettings: KafkaTopicSettings;
   groupId: string;
   /** Input topics, each with the stream its records belong to when a record has no stream header. */
   topics: { topic: string; stream: IndexedStream }[];
@@ -194,15 +217,6 @@ function checkCombinations(raw: RawConfig, topics: IndexerConfig["topics"]): voi
       "expected lowercase letters, digits, . _ -",
     );
   }
-  if ((raw.OPENSEARCH_USERNAME === undefined) !== (raw.OPENSEARCH_PASSWORD === undefined)) {
-    // Never echo a credential: say only which one is set.
-    const state = (value: string | undefined) => (value === undefined ? "(unset)" : "(set)");
-    const expected = "set OPENSEARCH_USERNAME and OPENSEARCH_PASSWORD together, or neither";
-    throw new ConfigError("indexer", [
-      { variable: "OPENSEARCH_USERNAME", value: state(raw.OPENSEARCH_USERNAME), expected },
-      { variable: "OPENSEARCH_PASSWORD", value: state(raw.OPENSEARCH_PASSWORD), expected },
-    ]);
-  }
   if (raw.INDEXER_FETCH_MAX_WAIT_MS * 3 >= raw.INDEXER_SESSION_TIMEOUT_MS) {
     // kafkajs heartbeats only between fetches: a long fetch wait lets the session expire.
     throw invalid(
@@ -221,12 +235,17 @@ export function loadIndexerConfig(source: Record<string, string | undefined>): R
   const { raw, used } = parseEnv(source);
   const topics = topicsOf(raw);
   checkCombinations(raw, topics);
+  const opensearch = openSearchConnectionFromEnv("indexer", raw.OPENSEARCH_URL, raw);
+  const basic = opensearch.auth?.kind === "basic" ? opensearch.auth : undefined;
   return Object.freeze({
+    opensearch,
+    kafkaSecurity: kafkaConnectionFromEnv("indexer", raw),
+    topicSettings: kafkaTopicSettingsFromEnv("indexer", raw),
     kafkaBrokers: raw.KAFKA_BROKERS,
     kafkaClientId: raw.INDEXER_CLIENT_ID,
     opensearchUrl: raw.OPENSEARCH_URL,
-    opensearchUsername: raw.OPENSEARCH_USERNAME,
-    opensearchPassword: raw.OPENSEARCH_PASSWORD,
+    opensearchUsername: basic?.username,
+    opensearchPassword: basic?.password,
     groupId: raw.INDEXER_GROUP_ID,
     topics,
     topicPrefix: raw.INDEXER_TOPIC_PREFIX,

@@ -17,11 +17,16 @@ await runApp<Readonly<IndexerConfig>, Logger>(runtime, {
   http: (config) => ({ hostname: config.httpHost, port: config.httpPort }),
   create({ config, logger, fatal }) {
     const metrics = createIndexerMetrics({ defaultMetrics: runtime.name === "node" });
-    const kafka = createKafka({ brokers: config.kafkaBrokers, clientId: config.kafkaClientId, logger });
+    const kafka = createKafka({
+      brokers: config.kafkaBrokers,
+      clientId: config.kafkaClientId,
+      logger,
+      security: config.kafkaSecurity,
+    });
     const opensearch = createOpenSearch({
-      url: config.opensearchUrl,
-      username: config.opensearchUsername,
-      password: config.opensearchPassword,
+      url: config.opensearch.url,
+      ssl: config.opensearch.ssl,
+      auth: config.opensearch.auth,
       requestTimeoutMs: config.bulkTimeoutMs,
     });
     const indexer = createIndexer({

@@ -61,6 +61,12 @@ export function createIndexerMetrics(options: { defaultMetrics?: boolean; instan
       buckets: freshnessBuckets,
       registers,
     }),
+    topicDurabilityWarnings: new Gauge({
+      name: "wikistream_indexer_topic_durability_warnings",
+      help: "1 for each topic the indexer uses that is less durable than the cluster allows, checked at start: kind single_replica (replication factor 1 on a cluster of more brokers) or low_min_isr (min.insync.replicas < 2 under acks=all).",
+      labelNames: ["topic", "kind"],
+      registers,
+    }),
     lag: new Gauge({
       name: "wikistream_indexer_consumer_lag",
       help: "Records in the partition after the last committed offset (high watermark minus committed offset).",

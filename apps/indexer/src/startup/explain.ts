@@ -1,9 +1,10 @@
 import { explainKafkaStartupError } from "@wikistream/kafka";
-import { displayUrl } from "@wikistream/opensearch";
+import { displayUrl, explainOpenSearchSetupError } from "@wikistream/opensearch";
 import { DeadlineExceededError, errorMessage, WikistreamError } from "@wikistream/resilience";
 import type { IndexerConfig } from "../config.ts";
 
-type Settings = Pick<IndexerConfig, "kafkaBrokers" | "opensearchUrl" | "httpHost" | "httpPort">;
+type Settings = Pick<IndexerConfig, "kafkaBrokers" | "opensearchUrl" | "httpHost" | "httpPort"> &
+  Partial<Pick<IndexerConfig, "kafkaSecurity">>;
 
 function statusOf(error: unknown): number | undefined {
   const fromContext = error instanceof WikistreamError ? error.context.status : undefined;
@@ -17,6 +18,7 @@ export function explainStartupError(error: unknown, config: Settings): string {
   const kafka = explainKafkaStartupError(error, {
     brokers: config.kafkaBrokers,
     timeoutVariable: "INDEXER_STARTUP_TIMEOUT_MS",
+    security: config.kafkaSecurity,
   });
   if (kafka) return kafka;
   // Waited out the deadline on OpenSearch: explain the last cause, and say how long we waited.
@@ -29,6 +31,8 @@ export function explainStartupError(error: unknown, config: Settings): string {
     return `INDEXER_HTTP_PORT=${config.httpPort}: ${config.httpHost}:${config.httpPort} is already in use; stop what holds it or choose another port`;
   }
   const opensearch = displayUrl(config.opensearchUrl);
+  const configured = explainOpenSearchSetupError(error, opensearch);
+  if (configured) return configured;
   if (code === "index_template_failed" || code?.startsWith("opensearch_")) {
     const status = statusOf(error);
     const type = error instanceof WikistreamError ? error.context.type : undefined;

@@ -1,5 +1,5 @@
 import type { Client } from "@opensearch-project/opensearch";
-import { ensureTopics } from "@wikistream/kafka";
+import { checkTopicDurability, ensureTopics } from "@wikistream/kafka";
 import type { Logger } from "@wikistream/log";
 import { retryUntil } from "@wikistream/resilience";
 import type { Kafka, Producer } from "kafkajs";
@@ -33,12 +33,23 @@ export async function setUp(deps: SetupDeps): Promise<void> {
   deps.onTemplatesInstalled();
   deps.logger.info("index templates installed", { prefix: config.indexPrefix });
   await refreshExistingIndices(deps);
+  const replication = {
+    replicationFactor: config.topicSettings.replicationFactor,
+    minInsyncReplicas: config.topicSettings.minInsyncReplicas,
+  };
   await deps.settle("creating the topics", () =>
     ensureTopics(deps.kafka, [
-      ...config.topics.map(({ topic }) => ({ topic, partitions: config.topicPartitions })),
-      { topic: config.dlqTopic, partitions: config.topicPartitions },
+      ...config.topics.map(({ topic }) => ({ topic, partitions: config.topicPartitions, ...replication })),
+      { topic: config.dlqTopic, partitions: config.topicPartitions, ...replication },
     ]),
   );
+  await checkTopicDurability(deps.kafka, [...config.topics.map(({ topic }) => topic), config.dlqTopic], {
+    acks: -1,
+    logger: deps.logger,
+    onWarnings: (warnings) => {
+      for (const { topic, kind } of warnings) deps.metrics.topicDurabilityWarnings.set({ topic, kind }, 1);
+    },
+  });
   await deps.settle("connecting the producer", () => deps.producer.connect());
 }
 
