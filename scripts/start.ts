@@ -82,6 +82,9 @@ const env = {
   INDEXER_DLQ_TOPIC: `${names.topics}indexer.dlq`,
   INDEXER_GROUP_ID: `${names.index}-indexer`,
   INDEXER_INDEX_PREFIX: names.index,
+  // Recordings reach back years: a replay indexes them whatever their age (the live default bounds
+  // the indices to about five years of meta.dt, and would dead-letter them as out of range).
+  ...(replayFiles.length > 0 ? { INDEXER_EVENT_MAX_AGE_DAYS: "36600" } : {}),
   ...process.env,
   INGEST_STREAM_URL: streamUrl,
   INGEST_STREAMS: streams,

@@ -78,6 +78,8 @@ describe("end to end: recordings → ingest → Kafka → indexer → OpenSearch
       INDEXER_DLQ_TOPIC: `${topicPrefix}indexer.dlq`,
       INDEXER_INDEX_PREFIX: indexPrefix,
       INDEXER_INDEX_REPLICAS: "0",
+      // The recordings reach back to 2020: older than the live default's horizon.
+      INDEXER_EVENT_MAX_AGE_DAYS: "36600",
       INDEXER_HTTP_PORT: "0",
     });
 

@@ -167,6 +167,8 @@ describe.skipIf(!tools.prometheus)("against a live Prometheus scraping ingest an
             INDEXER_GROUP_ID: groupId,
             INDEXER_INDEX_PREFIX: indexPrefix,
             INDEXER_INDEX_REPLICAS: "0",
+            // The recordings reach back to 2020: older than the live default's horizon.
+            INDEXER_EVENT_MAX_AGE_DAYS: "36600",
             INDEXER_HTTP_PORT: String(indexerPort),
             INDEXER_LOG_LEVEL: "warn",
           },

@@ -26,6 +26,8 @@ export class IndexerProcess {
         INDEXER_DLQ_TOPIC: names.dlqTopic,
         INDEXER_INDEX_PREFIX: names.indexPrefix,
         INDEXER_INDEX_REPLICAS: "0",
+        // The recordings reach back to 2020: older than the live default's horizon.
+        INDEXER_EVENT_MAX_AGE_DAYS: "36600",
         INDEXER_SESSION_TIMEOUT_MS: "10000",
         INDEXER_COMMIT_INTERVAL_MS: "200",
         INDEXER_RETRY_MAX_MS: "2000",
