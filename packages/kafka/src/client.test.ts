@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isExpectedKafkaWarning, producerSettings } from "./client.ts";
+import { isExpectedKafkaWarning, isExpectedMissingTopic, producerSettings } from "./client.ts";
 
 describe("producerSettings", () => {
   it("defaults to an idempotent producer with acks=all and one request in flight", () => {
@@ -22,5 +22,17 @@ describe("isExpectedKafkaWarning", () => {
       isExpectedKafkaWarning("Limiting retries for the idempotent producer may invalidate EoS guarantees"),
     ).toBe(true);
     expect(isExpectedKafkaWarning("Connection error: connect ECONNREFUSED")).toBe(false);
+  });
+});
+
+describe("isExpectedMissingTopic", () => {
+  it("recognises only the metadata answer for a topic that does not exist yet", () => {
+    const missing = { error: "This server does not host this topic-partition" };
+    expect(isExpectedMissingTopic("Response Metadata(key: 3, version: 6)", missing)).toBe(true);
+    expect(isExpectedMissingTopic("Response Produce(key: 0, version: 7)", missing)).toBe(false);
+    const leader = {
+      error: "There is no leader for this topic-partition as we are in the middle of a leadership election",
+    };
+    expect(isExpectedMissingTopic("Response Metadata(key: 3, version: 6)", leader)).toBe(false);
   });
 });

@@ -31,6 +31,17 @@ export function isExpectedKafkaWarning(message: string): boolean {
   return message.startsWith("Limiting retries for the idempotent producer");
 }
 
+/**
+ * kafkajs logs every failed request at error level, including the answer we ask for on purpose when
+ * we check whether a topic exists (describeTopic): a missing topic is an expected answer, not an error.
+ */
+export function isExpectedMissingTopic(message: string, fields: Record<string, unknown>): boolean {
+  return (
+    message.startsWith("Response Metadata") &&
+    fields.error === "This server does not host this topic-partition"
+  );
+}
+
 /** A kafkajs client whose own logs go through our structured logger. */
 export function createKafka(options: KafkaClientOptions): Kafka {
   const config: KafkaConfig = {
@@ -45,7 +56,8 @@ export function createKafka(options: KafkaClientOptions): Kafka {
       ({ level, log }) => {
         const { message, timestamp: _t, logger: _l, ...fields } = log;
         if (isExpectedKafkaWarning(message)) return;
-        options.logger[levelName[level] ?? "info"](`kafkajs: ${message}`, fields);
+        const name = isExpectedMissingTopic(message, fields) ? "debug" : (levelName[level] ?? "info");
+        options.logger[name](`kafkajs: ${message}`, fields);
       },
   };
   return new Kafka(config);
