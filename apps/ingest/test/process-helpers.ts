@@ -23,7 +23,8 @@ export async function getJson(url: string): Promise<Record<string, unknown> | un
 
 export interface IngestProcess {
   child: ChildProcess;
-  port: number;
+  /** The HTTP port the process listens on (0 until its "http listening" line was read). */
+  readonly port: number;
   exited: Promise<[number | null, NodeJS.Signals | null]>;
   output: () => string;
   /** The last /status answer, polled every 100 ms. */
@@ -34,26 +35,36 @@ export interface IngestProcess {
 
 /** Runs `src/main.ts` as its own process (what `kill -9` needs), with the given variables. */
 export function spawnIngest(runtime: RuntimeName, env: Record<string, string>): IngestProcess {
-  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  // Port 0: the process picks a free port and logs it; a random fixed port could collide (EADDRINUSE).
+  let port = 0;
   const [command, args] = runtimes[runtime];
   let output = "";
   let status: Record<string, unknown> | undefined;
   const child = spawn(command, args, {
     cwd: appDir,
-    env: { ...process.env, KAFKA_BROKERS: brokers.join(","), INGEST_HTTP_PORT: String(port), ...env },
+    env: { ...process.env, KAFKA_BROKERS: brokers.join(","), INGEST_HTTP_PORT: "0", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  child.stdout?.on("data", (chunk) => (output += chunk));
+  child.stdout?.on("data", (chunk) => {
+    output += chunk;
+    if (port === 0) {
+      const listening = /"msg":"http listening"[^\n]*"url":"http:\/\/[^:"]+:(\d+)"/.exec(output);
+      if (listening) port = Number(listening[1]);
+    }
+  });
   child.stderr?.on("data", (chunk) => (output += chunk));
   const exited = once(child, "exit") as Promise<[number | null, NodeJS.Signals | null]>;
   const poll = setInterval(() => {
+    if (port === 0) return;
     void getJson(`http://127.0.0.1:${port}/status`).then((s) => (status = s ?? status));
   }, 100);
   void exited.finally(() => clearInterval(poll));
   const published = () => (status?.counts as { published?: number } | undefined)?.published ?? 0;
   return {
     child,
-    port,
+    get port() {
+      return port;
+    },
     exited,
     output: () => output,
     status: () => status,
