@@ -1,0 +1,113 @@
+import type { Logger } from "@wikistream/log";
+import { isClusterCause } from "./bulk/outcome.ts";
+import type { SenderEvents } from "./delivery/sender.ts";
+import { errorCode } from "./errors.ts";
+import { indexedStreams } from "./index/names.ts";
+import type { IndexerMetrics } from "./metrics.ts";
+import type { RecordRef } from "./offsets/partition-state.ts";
+import type { PartitionTable } from "./offsets/partition-table.ts";
+import type { BulkItem, PipelineStats } from "./pipeline-types.ts";
+
+export type PipelineCounts = PipelineStats["counts"];
+
+export interface PipelineOutcomesOptions {
+  metrics: IndexerMetrics;
+  partitions: PartitionTable;
+  /** The delivery stage's logger (component "delivery"). */
+  logger: Logger;
+  /** Runs after every answer to a bulk request (the pipeline's byte budget check). */
+  settled: () => void;
+}
+
+/**
+ * Where every record's outcome is recorded: consumed, indexed, retried, dead-lettered (once Kafka
+ * acknowledged the letter) or skipped, in the metrics and the counts of /status, and for the
+ * partition table, which finishes the record (committable) or holds its partition for a retry.
+ */
+export class PipelineOutcomes {
+  readonly #metrics: IndexerMetrics;
+  readonly #partitions: PartitionTable;
+  readonly #log: Logger;
+  readonly #settled: () => void;
+  readonly #counts: PipelineCounts = { consumed: 0, indexed: 0, retried: 0, deadLettered: 0, skipped: 0 };
+
+  constructor(options: PipelineOutcomesOptions) {
+    this.#metrics = options.metrics;
+    this.#partitions = options.partitions;
+    this.#log = options.logger;
+    this.#settled = options.settled;
+  }
+
+  counts(): PipelineCounts {
+    return { ...this.#counts };
+  }
+
+  consumed(topic: string, records: number): void {
+    this.#metrics.records.inc({ topic }, records);
+    this.#counts.consumed += records;
+  }
+
+  /** Skipped: finished at once when `ref` is given (a re-fetched copy is not: its first copy counts). */
+  skipped(reason: string, ref?: RecordRef): void {
+    this.#metrics.documents.inc({ result: "skipped", reason });
+    this.#counts.skipped += 1;
+    if (ref !== undefined) this.#partitions.finish(ref);
+  }
+
+  deadLettered(ref: RecordRef, reason: string): void {
+    this.#metrics.documents.inc({ result: "dead_lettered", reason });
+    this.#counts.deadLettered += 1;
+    this.#partitions.finish(ref);
+  }
+
+  /** What the sender reports, recorded here; a dead letter goes to `deadLetter`. */
+  senderEvents(
+    deadLetter: (item: BulkItem, reason: string, detail: string, status: number) => void,
+  ): SenderEvents<BulkItem> {
+    const metrics = this.#metrics;
+    const log = this.#log;
+    const partitions = this.#partitions;
+    return {
+      delivered: (item, at) => this.#indexed(item, at),
+      deadLetter,
+      retryScheduled: (items, reason) => this.#retried(items, reason),
+      retryDue: (item) => partitions.releaseFromRetry(item.state),
+      requestError: (error) => metrics.errors.inc({ code: error.code }),
+      backingOff: (error, delayMs, documents) =>
+        log.warn("bulk request failed; backing off", { code: error.code, error, documents, delayMs }),
+      inFlight: (count) => metrics.bulkInFlight.set(count),
+      settled: () => {
+        this.#settled();
+        partitions.updateGauges();
+      },
+      unexpected: (what, error) => {
+        metrics.errors.inc({ code: errorCode(error) });
+        log.error(`${what} failed unexpectedly`, { error });
+      },
+    };
+  }
+
+  #indexed(item: BulkItem, at: number): void {
+    this.#metrics.documents.inc({ result: "indexed", reason: "" });
+    this.#counts.indexed += 1;
+    const freshness = Math.max(0, (at - item.eventTimeMs) / 1000);
+    this.#metrics.freshness.observe({ stream: indexedStreams[item.stream] }, freshness);
+    this.#partitions.finish(item);
+  }
+
+  #retried(items: readonly BulkItem[], reason: string): void {
+    this.#metrics.documents.inc({ result: "retried", reason }, items.length);
+    // A cluster state (write block, missing index, …): these wait, and the alert reads this.
+    if (isClusterCause(reason)) {
+      this.#metrics.clusterRefusals.inc({ reason }, items.length);
+      const indices = [...new Set(items.map((item) => item.index))].slice(0, 5);
+      this.#log.warn("OpenSearch refuses documents for the cluster's state; they wait, partitions paused", {
+        reason,
+        documents: items.length,
+        indices,
+      });
+    }
+    this.#counts.retried += items.length;
+    for (const item of items) this.#partitions.holdForRetry(item.state);
+  }
+}
