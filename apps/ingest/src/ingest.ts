@@ -1,20 +1,17 @@
-import { type StreamName, topicForStream } from "@wikistream/events";
-import { produceErrorCode } from "@wikistream/kafka";
+import { topicForStream } from "@wikistream/events";
 import type { Logger } from "@wikistream/log";
-import { errorMessage, WikistreamError } from "@wikistream/resilience";
+import { errorMessage } from "@wikistream/resilience";
 import type { Kafka } from "kafkajs";
 import type { IngestConfig } from "./config.ts";
 import type { IngestMetrics } from "./metrics.ts";
+import { createRouter, type PipelineParts, startPublisher } from "./pipeline.ts";
 import { ProducerSlot } from "./publish/producer-slot.ts";
-import { Publisher } from "./publish/publisher.ts";
+import type { Publisher } from "./publish/publisher.ts";
 import { readStream } from "./read-stream.ts";
-import type { OutboundRecord } from "./records/record.ts";
-import type { ResumePoint } from "./resume/recover.ts";
-import { decideStart } from "./resume/start-policy.ts";
-import { FrameRouter } from "./route/router.ts";
-import { SeenIds } from "./route/seen-ids.ts";
+import type { RecoveredPoint } from "./resume/recover.ts";
+import type { FrameRouter } from "./route/router.ts";
 import { prepareKafka } from "./startup/prepare.ts";
-import { countAck, summariseAck } from "./status/acked.ts";
+import { chooseStartPoint, type StartPoint } from "./startup/start-point.ts";
 import { type IngestState, type IngestStatus, Tally } from "./status/tally.ts";
 
 export type { IngestState, IngestStatus } from "./status/tally.ts";
@@ -58,11 +55,12 @@ export function createIngest(deps: IngestDeps): Ingest {
 /** The life cycle (start, stop, ready, status); the work is done by the collaborators it composes. */
 class IngestService {
   readonly #deps: IngestDeps;
-  readonly #topics: Map<StreamName, string>;
   readonly #url: string;
   readonly #slot: ProducerSlot;
   readonly #stopping = new AbortController();
   readonly #tally = new Tally();
+  /** What each run's router and publisher are built from. */
+  readonly #parts: PipelineParts;
   #publisher: Publisher | undefined;
   #state: IngestState = "created";
   #streamConnected = false;
@@ -80,9 +78,17 @@ class IngestService {
   constructor(deps: IngestDeps) {
     const { config } = deps;
     this.#deps = deps;
-    this.#topics = new Map(config.streams.map((s) => [s, topicForStream(config.topicPrefix, s)]));
     this.#url = `${config.streamUrl}/${config.streams.join(",")}`;
     this.#slot = new ProducerSlot(deps.kafka, deps.logger);
+    this.#parts = {
+      config,
+      metrics: deps.metrics,
+      logger: deps.logger,
+      slot: this.#slot,
+      tally: this.#tally,
+      topics: new Map(config.streams.map((s) => [s, topicForStream(config.topicPrefix, s)])),
+      url: this.#url,
+    };
   }
 
   get done(): Promise<void> {
@@ -93,44 +99,17 @@ class IngestService {
     if (this.#state !== "created") throw new Error(`ingest cannot start from state ${this.#state}`);
     this.#state = "starting";
     this.#startedAt = new Date().toISOString();
-    const { kafka, config, logger } = this.#deps;
-    const streamTopics = [...this.#topics.values()];
-    const signal = this.#stopping.signal;
-    const resume = await prepareKafka({
-      kafka,
-      config,
-      slot: this.#slot,
-      streamTopics,
-      logger,
-      signal,
-      onDurabilityWarnings: (warnings) => {
-        for (const { topic, kind } of warnings)
-          this.#deps.metrics.topicDurabilityWarnings.set({ topic, kind }, 1);
-      },
-    }).catch((error: unknown) => {
-      // A stop() during start-up ends the waiting; that is not a start-up failure.
-      if (signal.aborted) return undefined;
-      throw error;
-    });
+    const { config, logger } = this.#deps;
+    const streamTopics = [...this.#parts.topics.values()];
+    const resume = await this.#prepare(streamTopics);
     if (!resume) return;
-    const decision = decideStart(config.startPolicy, resume, config.since);
-    if (decision.kind === "refuse") {
-      this.#deps.metrics.starts.inc({ policy: config.startPolicy, from: "refused" });
-      this.#state = "failed";
-      this.#failure = decision.message;
-      throw new WikistreamError("ingest_resume_point_gone", decision.message, {
-        retryable: false,
-        context: { emptied: resume.emptied },
-      });
-    }
-    const { lastEventId, since, from } = decision;
-    this.#deps.metrics.starts.inc({ policy: config.startPolicy, from });
-    logger[decision.level](decision.message, { policy: config.startPolicy, from, lastEventId, since });
-    const connectUrl = since ? `${this.#url}?since=${encodeURIComponent(since)}` : this.#url;
+    const { from, lastEventId, since, connectUrl } = this.#chooseStartPoint(resume);
     this.#lastEventId = lastEventId;
     this.#startedFrom = { policy: config.startPolicy, from, lastEventId, since };
-    const router = this.#router(resume);
-    const publisher = this.#startPublisher(lastEventId, since ?? String(Date.now()), router);
+    const router = createRouter(this.#parts, resume);
+    const start = { id: lastEventId, since: since ?? String(Date.now()) };
+    const publisher = startPublisher(this.#parts, start, router);
+    this.#publisher = publisher;
     this.#state = "running";
     logger.info("ingest started", { url: connectUrl, topics: streamTopics, resumeFrom: lastEventId, since });
     this.#done = this.#read(connectUrl, router, publisher).catch((error: unknown) => {
@@ -193,64 +172,36 @@ class IngestService {
     };
   }
 
-  #router(resume: ResumePoint): FrameRouter {
-    const { config, metrics, logger } = this.#deps;
-    return new FrameRouter({
-      streams: config.streams,
-      topics: this.#topics,
-      dlqTopic: config.dlqTopic,
-      url: this.#url,
-      seen: {
-        events: new SeenIds(resume.publishedIds),
-        frames: new SeenIds(resume.deadLetteredFrames, 1000),
-      },
-      metrics,
-      tally: this.#tally,
+  /** Topics, producer and resume point; undefined when a stop() ended the waiting. */
+  #prepare(streamTopics: readonly string[]): Promise<RecoveredPoint | undefined> {
+    const { kafka, config, metrics, logger } = this.#deps;
+    const signal = this.#stopping.signal;
+    return prepareKafka({
+      kafka,
+      config,
+      slot: this.#slot,
+      streamTopics,
       logger,
+      signal,
+      onDurabilityWarnings: (warnings) => {
+        for (const { topic, kind } of warnings) metrics.topicDurabilityWarnings.set({ topic, kind }, 1);
+      },
+    }).catch((error: unknown) => {
+      // A stop() during start-up ends the waiting; that is not a start-up failure.
+      if (signal.aborted) return undefined;
+      throw error;
     });
   }
 
-  #startPublisher(startId: string | undefined, startSince: string, router: FrameRouter): Publisher {
-    const { config, metrics, logger } = this.#deps;
-    const slot = this.#slot;
-    const publisher = new Publisher({
-      producer: slot.producer,
-      acks: slot.acks,
-      batchSize: config.batchSize,
-      lingerMs: config.lingerMs,
-      bufferSize: config.bufferSize,
-      logger,
-      startId,
-      startSince,
-      onAcked: (records, seconds) => this.#acked(records, seconds),
-      onSendError: (error) => {
-        slot.failed();
-        metrics.produceErrors.inc({ code: produceErrorCode(error) });
-      },
-      onBlocked: (code, error) => {
-        const before = slot.blocked;
-        if (before && before.code !== code) metrics.produceBlocked.set({ code: before.code }, 0);
-        slot.block(code, errorMessage(error));
-        metrics.produceBlocked.set({ code }, 1);
-      },
-      deadLetterTooLarge: (record, code) => router.deadLetterTooLarge(record, code),
-      renewProducer: () => slot.renew(),
-    });
-    this.#publisher = publisher;
-    publisher.start();
-    return publisher;
-  }
-
-  #acked(records: readonly OutboundRecord[], seconds: number): void {
-    const { config, metrics, logger } = this.#deps;
-    const ended = this.#slot.acknowledged();
-    if (ended) {
-      metrics.produceBlocked.set({ code: ended.code }, 0);
-      logger.info("kafka accepts records again; ingest is no longer blocked", { ...ended });
+  /** A refusal of INGEST_START_POLICY fails the start for good (state `failed`, its reason in /status). */
+  #chooseStartPoint(resume: RecoveredPoint): StartPoint {
+    try {
+      return chooseStartPoint(this.#deps, resume, this.#url);
+    } catch (error) {
+      this.#state = "failed";
+      this.#failure = errorMessage(error);
+      throw error;
     }
-    metrics.produceLatency.observe(seconds);
-    countAck({ metrics, tally: this.#tally }, summariseAck(records, config.dlqTopic), Date.now());
-    metrics.bufferDepth.set((this.#publisher?.depth ?? records.length) - records.length);
   }
 
   #read(connectUrl: string, router: FrameRouter, publisher: Publisher): Promise<void> {
