@@ -1,10 +1,9 @@
 import { Batcher, type BatchLimits } from "./batch.ts";
-import { type ConcurrencyLimit, FixedConcurrency, isOverloaded } from "./concurrency.ts";
+import type { ConcurrencyLimit } from "./concurrency.ts";
 import { type DeliveryPlan, type DeliveryStep, planDelivery } from "./plan.ts";
-import type { CodedError, Deliverable, RetryPolicy, SendBatch } from "./types.ts";
-
-/** Documents in the first batch (see BulkSender#batchDocs). */
-const FIRST_BATCH_DOCS = 100;
+import { RetryHold } from "./retry-hold.ts";
+import { SendWindow } from "./send-window.ts";
+import { bytesOf, type CodedError, type Deliverable, type RetryPolicy, type SendBatch } from "./types.ts";
 
 /** What the sender reports; the pipeline turns these into offsets, dead letters, metrics and logs. */
 export interface SenderEvents<T> {
@@ -39,35 +38,20 @@ export interface SenderOptions<T> {
 }
 
 /**
- * Acts on delivery plans: batches items (count, bytes, linger), keeps at most `concurrency` sends in
- * flight, asks planDelivery() what each answer means and does it: reports delivered and dead-lettered
- * items, holds items for their retry delay and queues them again, sends the halves of a refused batch,
- * and after a failed request sends nothing until the backoff delay has passed. Knows nothing about
- * what it delivers to: `send` does.
+ * Acts on delivery plans: batches items (count, bytes, linger), sends within the SendWindow
+ * (concurrency, batch size, backoff gate), asks planDelivery() what each answer means and does it:
+ * reports delivered and dead-lettered items, holds items for their retry delay (RetryHold) and queues
+ * them again, sends the halves of a refused batch, and after a failed request sends nothing until the
+ * backoff delay has passed. Knows nothing about what it delivers to: `send` does.
  */
 export class BulkSender<T extends Deliverable> {
   readonly #options: SenderOptions<T>;
   readonly #batcher: Batcher<T>;
-  readonly #concurrency: ConcurrencyLimit;
+  readonly #window: SendWindow;
+  readonly #retries = new RetryHold<T>();
   /** Halves of refused batches, sent before anything the batcher holds. */
   readonly #splitBatches: T[][] = [];
-  readonly #retryTimers = new Set<ReturnType<typeof setTimeout>>();
   #wakeTimer: ReturnType<typeof setTimeout> | undefined;
-  /** Nothing is sent before this time (a failed request's backoff). */
-  #notBefore = 0;
-  /** Whole requests failed in a row. */
-  #requestAttempt = 0;
-  #inFlight = 0;
-  /**
-   * Documents per batch now: slow start from FIRST_BATCH_DOCS, doubled by every answer that is not
-   * pushback, up to the limit. A small first request reaches OpenSearch (and creates its index) sooner.
-   */
-  #batchDocs: number;
-  /** Bytes of the batches in flight, and of the items waiting out a retry delay (see heldBytes). */
-  #inFlightBytes = 0;
-  #retryBytes = 0;
-  /** A batch was due while every slot was taken, since the last answer (the limit held it back). */
-  #blocked = false;
   /** Send partial batches too, until the queue is empty (flush). */
   #flushing = false;
   #closed = false;
@@ -75,11 +59,7 @@ export class BulkSender<T extends Deliverable> {
   constructor(options: SenderOptions<T>) {
     this.#options = options;
     this.#batcher = new Batcher<T>(options.limits);
-    this.#batchDocs = Math.min(FIRST_BATCH_DOCS, options.limits.maxDocs);
-    this.#concurrency =
-      typeof options.concurrency === "number"
-        ? new FixedConcurrency(options.concurrency)
-        : options.concurrency;
+    this.#window = new SendWindow(options.concurrency, options.limits.maxDocs);
   }
 
   add(item: T, at: number): void {
@@ -90,9 +70,11 @@ export class BulkSender<T extends Deliverable> {
   sendDue(): void {
     if (this.#closed) return;
     const at = this.#options.now();
-    while (this.#inFlight < this.#concurrency.limit) {
-      if (at < this.#notBefore) {
-        this.#wakeIn(this.#notBefore - at);
+    const window = this.#window;
+    while (window.hasRoom) {
+      const wait = window.waitAt(at);
+      if (wait > 0) {
+        this.#wakeIn(wait);
         return;
       }
       const batch = this.#nextBatch(at);
@@ -100,10 +82,10 @@ export class BulkSender<T extends Deliverable> {
       this.#send(batch).catch((error: unknown) => this.#options.events.unexpected("bulk send", error));
     }
     if (this.#batcher.size === 0 && this.#splitBatches.length === 0) this.#flushing = false;
-    const due = this.#batcher.dueIn(at, this.#batchDocs);
-    if (this.#inFlight < this.#concurrency.limit) {
+    const due = this.#batcher.dueIn(at, window.batchDocs);
+    if (window.hasRoom) {
       if (due !== undefined) this.#wakeIn(Math.max(1, due));
-    } else if (due === 0 || this.#splitBatches.length > 0) this.#blocked = true;
+    } else if (due === 0 || this.#splitBatches.length > 0) window.markBlocked();
   }
 
   /** Sends everything queued now, partial batches included, instead of waiting for the linger time. */
@@ -118,12 +100,12 @@ export class BulkSender<T extends Deliverable> {
   }
 
   get inFlight(): number {
-    return this.#inFlight;
+    return this.#window.inFlight;
   }
 
   /** Sends allowed in flight now. */
   get concurrencyLimit(): number {
-    return this.#concurrency.limit;
+    return this.#window.limit;
   }
 
   /**
@@ -133,7 +115,7 @@ export class BulkSender<T extends Deliverable> {
   get heldBytes(): number {
     let split = 0;
     for (const batch of this.#splitBatches) split += bytesOf(batch);
-    return this.#batcher.bytes + split + this.#inFlightBytes + this.#retryBytes;
+    return this.#batcher.bytes + split + this.#window.inFlightBytes + this.#retries.bytes;
   }
 
   get queued(): number {
@@ -142,9 +124,7 @@ export class BulkSender<T extends Deliverable> {
 
   close(): void {
     this.#closed = true;
-    for (const timer of this.#retryTimers) clearTimeout(timer);
-    this.#retryTimers.clear();
-    this.#retryBytes = 0;
+    this.#retries.close();
     if (this.#wakeTimer !== undefined) clearTimeout(this.#wakeTimer);
   }
 
@@ -166,48 +146,41 @@ export class BulkSender<T extends Deliverable> {
 
   #nextBatch(at: number): T[] | undefined {
     while (true) {
-      const batch = this.#splitBatches.shift() ?? this.#batcher.take(at, this.#flushing, this.#batchDocs);
+      const batch =
+        this.#splitBatches.shift() ?? this.#batcher.take(at, this.#flushing, this.#window.batchDocs);
       if (!batch) return undefined;
       const live = batch.filter(this.#options.isLive);
       if (live.length > 0) return live;
     }
   }
 
-  // Synchronous up to the send itself, so that #inFlight counts it before sendDue() looks again.
+  // Synchronous up to the send itself, so that the window counts it before sendDue() looks again.
   async #send(batch: T[]): Promise<void> {
     const { events } = this.#options;
     const bytes = bytesOf(batch);
-    this.#inFlight += 1;
-    this.#inFlightBytes += bytes;
-    events.inFlight(this.#inFlight);
+    this.#window.opened(bytes);
+    events.inFlight(this.#window.inFlight);
     try {
       const started = this.#options.now();
       const outcome = await this.#options.send(batch);
       if (this.#closed) return;
-      const saturated = this.#blocked;
-      this.#blocked = false;
-      const rttMs = this.#options.now() - started;
-      const overloaded = isOverloaded(outcome);
-      this.#concurrency.observe({ rttMs, overloaded, saturated });
-      if (!overloaded) this.#batchDocs = Math.min(this.#batchDocs * 2, this.#options.limits.maxDocs);
+      this.#window.answered(outcome, this.#options.now() - started);
       const plan = planDelivery(outcome, batch, {
         policy: this.#options.retry,
-        requestAttempt: this.#requestAttempt,
+        requestAttempt: this.#window.requestAttempt,
         ...(this.#options.random ? { random: this.#options.random } : {}),
       });
       this.#act(plan, batch.length);
     } finally {
-      this.#inFlight -= 1;
-      this.#inFlightBytes -= bytes;
-      events.inFlight(this.#inFlight);
+      this.#window.closed(bytes);
+      events.inFlight(this.#window.inFlight);
       events.settled();
       this.sendDue();
     }
   }
 
   #act(plan: DeliveryPlan<T>, documents: number): void {
-    if (plan.requestBackoff === "reset") this.#requestAttempt = 0;
-    if (plan.requestBackoff === "advance") this.#requestAttempt += 1;
+    this.#window.requestBackoff(plan.requestBackoff);
     if (plan.error) this.#options.events.requestError(plan.error);
     const at = this.#options.now();
     for (const step of plan.steps) this.#do(step, at, documents);
@@ -230,7 +203,7 @@ export class BulkSender<T extends Deliverable> {
         this.#splitBatches.push(...step.batches);
         return;
       case "back_off":
-        this.#notBefore = Math.max(this.#notBefore, at + step.delayMs);
+        this.#window.backOff(at + step.delayMs);
         events.backingOff(step.error, step.delayMs, documents);
         return;
     }
@@ -240,27 +213,15 @@ export class BulkSender<T extends Deliverable> {
   #retryLater(items: readonly T[], delayMs: number, reason: string): void {
     const { events } = this.#options;
     events.retryScheduled(items, reason);
-    const bytes = bytesOf(items);
-    this.#retryBytes += bytes;
-    const timer = setTimeout(() => {
-      this.#retryTimers.delete(timer);
-      this.#retryBytes -= bytes;
-      if (this.#closed) return;
+    this.#retries.hold(items, delayMs, (due) =>
       this.#guard("retry timer", () => {
         const at = this.#options.now();
-        for (const item of items) {
+        for (const item of due) {
           events.retryDue(item);
           if (this.#options.isLive(item)) this.#batcher.add(item, at);
         }
         this.sendDue();
-      });
-    }, delayMs);
-    this.#retryTimers.add(timer);
+      }),
+    );
   }
-}
-
-function bytesOf(items: readonly Deliverable[]): number {
-  let bytes = 0;
-  for (const item of items) bytes += item.bytes;
-  return bytes;
 }

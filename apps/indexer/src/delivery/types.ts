@@ -65,3 +65,10 @@ export type SendOutcome =
 
 /** Sends one batch; never throws for a failed delivery (that is an outcome). */
 export type SendBatch<T> = (batch: readonly T[]) => Promise<SendOutcome>;
+
+/** Bytes of the items together (what batching and the held-bytes budget count). */
+export function bytesOf(items: readonly Deliverable[]): number {
+  let bytes = 0;
+  for (const item of items) bytes += item.bytes;
+  return bytes;
+}
