@@ -1,5 +1,6 @@
-import { createRegistry, freshnessBuckets, latencyBuckets } from "@wikistream/metrics";
+import { buildInfo, createRegistry, freshnessBuckets, latencyBuckets } from "@wikistream/metrics";
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
+import packageJson from "../package.json" with { type: "json" };
 
 // 1 KiB … 64 MiB, by powers of 4.
 const byteBuckets = [1024, 4096, 16_384, 65_536, 262_144, 1_048_576, 4_194_304, 16_777_216, 67_108_864];
@@ -7,12 +8,16 @@ const documentBuckets = [1, 5, 10, 50, 100, 250, 500, 1000, 2500, 5000, 10_000];
 
 /**
  * Every metric of the indexer app, declared once; hot code only calls inc/set/observe. One
- * declaration per metric, longer than a screen: read it as a table.
+ * declaration per metric, longer than a screen: read it as a table. Names follow Prometheus' naming
+ * (base unit last, `_total` on counters; metrics.test.ts checks); `wikistream_build_info` says which
+ * build runs (`revision`: WIKISTREAM_REVISION, else "unknown").
  */
-export function createIndexerMetrics(options: { defaultMetrics?: boolean; instance?: string } = {}) {
+export function createIndexerMetrics(
+  options: { defaultMetrics?: boolean; instance?: string; revision?: string } = {},
+) {
   const registry: Registry = createRegistry({
-    app: "indexer",
     defaultMetrics: options.defaultMetrics,
+    build: buildInfo({ version: packageJson.version, revision: options.revision }),
     ...(options.instance ? { instance: options.instance } : {}),
   });
   const registers = [registry];
@@ -50,7 +55,7 @@ export function createIndexerMetrics(options: { defaultMetrics?: boolean; instan
       registers,
     }),
     bulkInFlight: new Gauge({
-      name: "wikistream_indexer_bulk_in_flight",
+      name: "wikistream_indexer_bulk_requests_in_flight",
       help: "_bulk requests sent and not yet answered.",
       registers,
     }),
@@ -68,7 +73,7 @@ export function createIndexerMetrics(options: { defaultMetrics?: boolean; instan
       registers,
     }),
     lag: new Gauge({
-      name: "wikistream_indexer_consumer_lag",
+      name: "wikistream_indexer_consumer_lag_records",
       help: "Records in the partition after the last committed offset (high watermark minus committed offset).",
       labelNames: ["topic", "partition"],
       registers,

@@ -1,12 +1,18 @@
-import { createRegistry, latencyBuckets } from "@wikistream/metrics";
+import { buildInfo, createRegistry, latencyBuckets } from "@wikistream/metrics";
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
+import packageJson from "../package.json" with { type: "json" };
 
 /**
  * Every metric of the ingest app, declared once; hot code only calls inc/set/observe. One entry a
- * metric, read as a table: long by design, with no logic to split.
+ * metric, read as a table: long by design, with no logic to split. Names follow Prometheus' naming
+ * (base unit last, `_total` on counters; metrics.test.ts checks); `wikistream_build_info` says which
+ * build runs (`revision`: WIKISTREAM_REVISION, else "unknown").
  */
-export function createIngestMetrics(options: { defaultMetrics?: boolean } = {}) {
-  const registry: Registry = createRegistry({ app: "ingest", defaultMetrics: options.defaultMetrics });
+export function createIngestMetrics(options: { defaultMetrics?: boolean; revision?: string } = {}) {
+  const registry: Registry = createRegistry({
+    defaultMetrics: options.defaultMetrics,
+    build: buildInfo({ version: packageJson.version, revision: options.revision }),
+  });
   const registers = [registry];
   return {
     registry,
@@ -75,8 +81,8 @@ export function createIngestMetrics(options: { defaultMetrics?: boolean } = {}) 
       registers,
     }),
     secondsBehind: new Gauge({
-      name: "wikistream_ingest_seconds_behind",
-      help: "Now minus meta.dt of the newest event acknowledged by Kafka, by stream.",
+      name: "wikistream_ingest_behind_seconds",
+      help: "Seconds from meta.dt of the newest event acknowledged by Kafka until now, by stream.",
       labelNames: ["stream"],
       registers,
     }),

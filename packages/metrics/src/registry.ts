@@ -1,22 +1,21 @@
 import { collectDefaultMetrics, Registry } from "prom-client";
+import { type BuildInfo, registerBuildInfo } from "./build-info.ts";
 
 /**
  * A registry per app instance (never prom-client's global one), so tests can build several apps in
- * one process and each `/metrics` shows only its own series.
+ * one process and each `/metrics` shows only its own series. No `app` label: which app a target is
+ * belongs to the scrape config (job and app target labels), as for any other exporter.
  */
-export function createRegistry(options: {
-  app: string;
-  instance?: string;
-  defaultMetrics?: boolean;
-}): Registry {
+export function createRegistry(
+  options: { instance?: string; defaultMetrics?: boolean; build?: BuildInfo } = {},
+): Registry {
   const registry = new Registry();
-  registry.setDefaultLabels({
-    app: options.app,
-    ...(options.instance ? { instance_id: options.instance } : {}),
-  });
+  if (options.instance) registry.setDefaultLabels({ instance_id: options.instance });
   // Process metrics read /proc and process.* APIs; Bun and Deno implement most of them, but they
-  // are optional so a runtime that lacks one can turn them off.
-  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: "wikistream_" });
+  // are optional so a runtime that lacks one can turn them off. No prefix: generic Node.js and
+  // process dashboards query process_cpu_seconds_total, process_resident_memory_bytes, nodejs_*.
+  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
+  if (options.build) registerBuildInfo(registry, options.build);
   return registry;
 }
 
