@@ -47,8 +47,11 @@ try {
   const ready = await fetch(`http://127.0.0.1:${server.port}/readyz`);
   if (ready.status !== 200) throw new Error(`/readyz answered ${ready.status}`);
   const metrics = await (await fetch(`http://127.0.0.1:${server.port}/metrics`)).text();
-  if (!metrics.includes('wikistream_indexer_documents_total{result="indexed",reason="",app="indexer"} 187')) {
+  if (!metrics.includes('wikistream_indexer_documents_total{result="indexed",reason=""} 187')) {
     throw new Error("/metrics does not show 187 indexed documents");
+  }
+  if (!/^wikistream_build_info\{[^}]*runtime="bun"[^}]*\} 1$/m.test(metrics)) {
+    throw new Error('/metrics has no wikistream_build_info{runtime="bun"}');
   }
   console.log(
     `bun-smoke: OK on Bun ${(globalThis as unknown as { Bun: { version: string } }).Bun.version}: ` +

@@ -62,21 +62,21 @@ describe("write block on the target indices (real Kafka + real OpenSearch)", () 
     );
     await waitFor(
       "the lag of the first part",
-      async () => (await metric("wikistream_indexer_consumer_lag")) >= first.length,
+      async () => (await metric("wikistream_indexer_consumer_lag_records")) >= first.length,
       30_000,
       200,
     );
-    const lagBefore = await metric("wikistream_indexer_consumer_lag");
+    const lagBefore = await metric("wikistream_indexer_consumer_lag_records");
 
     // More records while every partition is paused: nothing fetches them, the broker's lag counts them.
     await sandbox.produce(second);
     await waitFor(
       "the lag to grow while the partitions are paused",
-      async () => (await metric("wikistream_indexer_consumer_lag")) >= first.length + second.length,
+      async () => (await metric("wikistream_indexer_consumer_lag_records")) >= first.length + second.length,
       30_000,
       200,
     );
-    const lagDuring = await metric("wikistream_indexer_consumer_lag");
+    const lagDuring = await metric("wikistream_indexer_consumer_lag_records");
     expect(lagDuring).toBeGreaterThan(lagBefore);
     expect(await metric("wikistream_indexer_paused_partitions")).toBeGreaterThan(0);
 
@@ -105,7 +105,7 @@ describe("write block on the target indices (real Kafka + real OpenSearch)", () 
     }
     await waitFor(
       "the lag back to 0",
-      async () => (await metric("wikistream_indexer_consumer_lag")) === 0,
+      async () => (await metric("wikistream_indexer_consumer_lag_records")) === 0,
       30_000,
       200,
     );

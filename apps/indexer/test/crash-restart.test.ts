@@ -19,7 +19,9 @@ describe("kill -9 and restart (real processes, Kafka, OpenSearch)", () => {
       env: { INDEXER_BULK_MAX_DOCS: "100", INDEXER_BULK_CONCURRENCY: "1", INDEXER_COMMIT_INTERVAL_MS: "500" },
     });
     await sandbox.waitForDocuments("a third indexed", 3000, 45_000);
-    expect(sampleSum(await first.metrics(), "wikistream_indexer_bulk_in_flight")).toBeGreaterThanOrEqual(0);
+    expect(
+      sampleSum(await first.metrics(), "wikistream_indexer_bulk_requests_in_flight"),
+    ).toBeGreaterThanOrEqual(0);
     first.kill9();
     expect(await first.exited).toBeNull();
     const atKill = await sandbox.documentTotal();

@@ -3,7 +3,7 @@ import { WikistreamError } from "@wikistream/resilience";
 import { describe, expect, it } from "vitest";
 import { createOpsApp } from "./ops-app.ts";
 
-const registry = createRegistry({ app: "test", defaultMetrics: false });
+const registry = createRegistry({ defaultMetrics: false });
 
 describe("createOpsApp", () => {
   it("never shows the message of an error that is not ours", async () => {

@@ -45,14 +45,14 @@ describe("indexer HTTP", () => {
     const response = await app().request("/metrics");
     expect(response.headers.get("content-type")).toContain("text/plain");
     const body = await response.text();
-    expect(body).toContain('wikistream_indexer_documents_total{result="indexed",reason="",app="indexer"} 3');
+    expect(body).toContain('wikistream_indexer_documents_total{result="indexed",reason=""} 3');
     expect(body).toContain(
-      'wikistream_indexer_consumer_lag{topic="wikistream.mediawiki.recentchange",partition="0",app="indexer"} 7',
+      'wikistream_indexer_consumer_lag_records{topic="wikistream.mediawiki.recentchange",partition="0"} 7',
     );
     for (const name of [
       "wikistream_indexer_bulk_request_duration_seconds",
       "wikistream_indexer_bulk_request_bytes",
-      "wikistream_indexer_bulk_in_flight",
+      "wikistream_indexer_bulk_requests_in_flight",
       "wikistream_indexer_freshness_seconds",
       "wikistream_indexer_rebalances_total",
       "wikistream_indexer_errors_total",

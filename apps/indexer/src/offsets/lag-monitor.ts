@@ -67,7 +67,7 @@ export class LagMonitor {
     return sum;
   }
 
-  /** One reading: sets `consumer_lag{topic,partition}`; a failure is counted and logged, never thrown. */
+  /** One reading: sets `consumer_lag_records{topic,partition}`; a failure is counted and logged, never thrown. */
   async check(): Promise<void> {
     const { metrics, topics, groupId } = this.#options;
     try {

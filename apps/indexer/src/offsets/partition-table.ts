@@ -130,7 +130,7 @@ export class PartitionTable {
       if (state.paused) control.resume(state.topic, state.partition);
       if (!assigned.has(key)) {
         this.#lags.delete(key);
-        // consumer_lag is the broker's (lag-monitor.ts), for every partition: not removed here.
+        // consumer_lag_records is the broker's (lag-monitor.ts), for every partition: not removed here.
         metrics.committedOffset.remove({ topic: state.topic, partition: String(state.partition) });
       }
     }

@@ -23,7 +23,7 @@ const status: IngestStatus = {
 describe("ingest HTTP", () => {
   const make = (ready: boolean) =>
     createHttpApp({
-      registry: createRegistry({ app: "ingest", defaultMetrics: false }),
+      registry: createRegistry({ defaultMetrics: false }),
       ready: () => ready,
       status: () => status,
     });
