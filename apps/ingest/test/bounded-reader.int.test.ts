@@ -1,57 +1,29 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { type RecordedEvent, type ReplayServerOptions, startReplayServer } from "@wikistream/replay";
-import { waitFor } from "@wikistream/testkit";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  buildIngest,
-  counterValue,
-  kafka,
-  type LogLine,
-  metaIdOf,
-  readBack,
-  realEvents,
-  recordMetaId,
-  type TestTopics,
-  testConfig,
-  topicRegistry,
-} from "./harness.ts";
+import type { ReplayServerOptions } from "@wikistream/replay";
+import { describe, expect, it } from "vitest";
+import { counterValue, deadLetters, kafka, type LogLine } from "./harness.ts";
+import { createTopic } from "./kafka-helpers.ts";
+import { type ReplayRunOptions, recordingSuite, replayThroughIngest } from "./suite.ts";
 
 // Issue 10, items 6 and 9: what a hostile or broken server sends must neither grow ingest's memory
 // nor slip into Kafka silently, and the stream goes on after it.
-const topics = topicRegistry();
-let events: RecordedEvent[] = [];
-let expected = new Set<string>();
-
-beforeAll(async () => {
-  events = await realEvents();
-  expected = new Set(events.map(metaIdOf));
-});
-afterAll(() => topics.cleanup());
+const suite = recordingSuite();
 
 type Letter = { reason: string; detail: string; raw: string; sseId: string | undefined };
 
+/** A whole replay through one fault (a loaded machine needs more time), and the dead letters it left. */
 async function run(
   replayOptions: ReplayServerOptions,
   env: Record<string, string> = {},
-  options: { names?: TestTopics; during?: () => void } = {},
+  options: Pick<ReplayRunOptions, "names" | "during"> = {},
 ) {
-  const replay = await startReplayServer({ events, keepaliveMs: 100, ...replayOptions });
-  const names = options.names ?? topics.next();
-  const { ingest, metrics, logs } = buildIngest(testConfig(`${replay.url}/v2/stream`, names, env));
-  const sampler = options.during ? setInterval(options.during, 20) : undefined;
-  try {
-    await ingest.start();
-    await waitFor("every event published", () => ingest.status().counts.published >= expected.size, 45_000);
-    await waitFor("dead letters acknowledged", () => ingest.status().bufferDepth === 0, 10_000);
-  } finally {
-    clearInterval(sampler);
-    await ingest.stop();
-    await replay.close();
-  }
-  const ids = (await readBack(names.streamTopics)).map(recordMetaId);
-  expect(new Set(ids)).toEqual(expected);
-  const letters = (await readBack([names.dlqTopic])).map((r) => JSON.parse(r.value) as Letter);
-  return { replay, ingest, metrics, logs, names, letters };
+  const outcome = await replayThroughIngest(suite, replayOptions, {
+    ...options,
+    env,
+    publishTimeoutMs: 45_000,
+    drained: true,
+  });
+  return { ...outcome, letters: await deadLetters<Letter>(outcome.names) };
 }
 
 const reconnectDelays = (logs: readonly LogLine[]) =>
@@ -87,7 +59,7 @@ describe("a bounded SSE reader, against real Kafka and the replay server", () =>
   }, 120_000);
 
   it("invalid UTF-8 in a frame is dead-lettered as invalid_utf8, not published with U+FFFD in its place", async () => {
-    const original = events[3]!;
+    const original = suite.events[3]!;
     const id = randomUUID();
     const json = JSON.stringify({
       ...original.event,
@@ -134,23 +106,8 @@ describe("a bounded SSE reader, against real Kafka and the replay server", () =>
   }, 60_000);
 
   it("an oversized invalid frame whose dead letter Kafka refuses is dead-lettered cut short, as the metric claims, not dropped", async () => {
-    const names = topics.next();
-    const admin = kafka.admin();
-    await admin.connect();
-    try {
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: [
-          {
-            topic: names.dlqTopic,
-            numPartitions: 1,
-            configEntries: [{ name: "max.message.bytes", value: "30000" }],
-          },
-        ],
-      });
-    } finally {
-      await admin.disconnect();
-    }
+    const names = suite.topics.next();
+    await createTopic(kafka, names.dlqTopic, 1, { "max.message.bytes": "30000" });
     // Random text: gzip cannot shrink it below the topic's limit.
     const payload = `{${randomBytes(75_000).toString("base64")}`;
     const { letters, metrics } = await run(

@@ -1,56 +1,25 @@
-import { multiplyEvents, type RecordedEvent, startReplayServer } from "@wikistream/replay";
+import { multiplyEvents, startReplayServer } from "@wikistream/replay";
 import { waitFor } from "@wikistream/testkit";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  duplicateCount,
-  kafka,
-  metaIdOf,
-  readBack,
-  realEvents,
-  recordMetaId,
-  topicRegistry,
-} from "./harness.ts";
-import { type IngestProcess, spawnIngest } from "./process-helpers.ts";
+import { describe, expect, it } from "vitest";
+import { deadLetters, duplicateCount, kafka, publishedIds } from "./harness.ts";
+import { topicSize } from "./kafka-helpers.ts";
+import { type IngestProcess, processEnv, spawnIngest } from "./process-helpers.ts";
+import { recordingSuite } from "./suite.ts";
 
-const topics = topicRegistry();
-let events: RecordedEvent[] = [];
-beforeAll(async () => {
-  events = multiplyEvents(await realEvents(), 10);
-});
-afterAll(() => topics.cleanup());
-
-/** Records the topics hold, summed over partitions (what has been acknowledged so far). */
-async function topicSize(names: readonly string[]): Promise<number> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    let total = 0;
-    for (const topic of names) {
-      for (const { high, low } of await admin.fetchTopicOffsets(topic)) total += Number(high) - Number(low);
-    }
-    return total;
-  } finally {
-    await admin.disconnect();
-  }
-}
+const suite = recordingSuite({ prepare: (events) => multiplyEvents(events, 10) });
 
 describe("kill -9 of ingest mid-stream, then a restart", () => {
   it("the restarted process (on Deno: a new host) resumes from Kafka's tail; every event and dead letter once", async () => {
     // ~180 events/s for ~10 s, so the kill lands mid-stream; garbage early on, so the DLQ has work.
+    const { events } = suite;
     const replay = await startReplayServer({
       events,
       pace: 50,
       maxGapMs: 10,
       faults: [{ kind: "garbage", afterEvents: 100 }],
     });
-    const names = topics.next();
-    const env = {
-      INGEST_STREAM_URL: `${replay.url}/v2/stream`,
-      INGEST_STREAMS: "recentchange,page_change",
-      INGEST_TOPIC_PREFIX: names.prefix,
-      INGEST_DLQ_TOPIC: names.dlqTopic,
-      INGEST_BATCH_SIZE: "50",
-    };
+    const names = suite.topics.next();
+    const env = processEnv(replay, names, { INGEST_BATCH_SIZE: "50" });
     let killed: IngestProcess | undefined;
     let restarted: IngestProcess | undefined;
     try {
@@ -66,7 +35,7 @@ describe("kill -9 of ingest mid-stream, then a restart", () => {
       await waitFor(
         "every event in kafka after the restart",
         () => {
-          void topicSize(names.streamTopics).then((n) => (size = n));
+          void topicSize(kafka, names.streamTopics).then((n) => (size = n));
           return size >= events.length;
         },
         60_000,
@@ -83,10 +52,10 @@ describe("kill -9 of ingest mid-stream, then a restart", () => {
     }
     // The restart named where to continue: Last-Event-ID, recovered from Kafka, not from the start.
     expect(replay.stats.connections[1]?.lastEventId).toBeDefined();
-    const ids = (await readBack(names.streamTopics)).map(recordMetaId);
-    expect(new Set(ids)).toEqual(new Set(events.map(metaIdOf)));
-    const dead = await readBack([names.dlqTopic]);
-    expect(dead.map((r) => JSON.parse(r.value).raw)).toEqual(replay.stats.injected[0]?.payloads);
+    const ids = await publishedIds(names);
+    expect(new Set(ids)).toEqual(suite.expected);
+    const dead = await deadLetters<{ raw: string }>(names);
+    expect(dead.map((letter) => letter.raw)).toEqual(replay.stats.injected[0]?.payloads);
     console.log(JSON.stringify({ events: events.length, duplicates: duplicateCount(ids) }));
     expect(duplicateCount(ids)).toBe(0);
   }, 120_000);

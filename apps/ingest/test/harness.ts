@@ -61,6 +61,12 @@ export function testConfig(
   });
 }
 
+/** Only the recentchange stream (the variables testConfig takes as `env`). */
+export const recentchangeOnly = { INGEST_STREAMS: "recentchange" } as const;
+
+/** What INGEST_STREAM_URL is for a replay server. */
+export const streamUrlOf = (replay: { url: string }): string => `${replay.url}/v2/stream`;
+
 export interface LogLine {
   level: string;
   msg: string;
@@ -85,6 +91,16 @@ export function buildIngest(
   return { ingest, metrics, logs, logger };
 }
 
+/** An in-process ingest reading `replay` into `topics`: testConfig and buildIngest in one. */
+export function ingestReading(
+  replay: { url: string },
+  topics: TestTopics,
+  env: Record<string, string> = {},
+  options: { fetch?: typeof fetch; echo?: boolean } = {},
+): ReturnType<typeof buildIngest> {
+  return buildIngest(testConfig(streamUrlOf(replay), topics, env), options);
+}
+
 /** The value of one labelled series of a counter (0 when never incremented). */
 export async function counterValue(counter: Counter, labels: Record<string, string> = {}): Promise<number> {
   const { values } = await counter.get();
@@ -99,6 +115,16 @@ export function readBack(topics: readonly string[]): Promise<ReadRecord[]> {
 
 export const recordMetaId = (record: ReadRecord): string =>
   (JSON.parse(record.value) as { meta: { id: string } }).meta.id;
+
+/** The meta.id of every record the stream topics hold now, one per record (so duplicates show). */
+export async function publishedIds(topics: TestTopics): Promise<string[]> {
+  return (await readBack(topics.streamTopics)).map(recordMetaId);
+}
+
+/** The dead letters the DLQ topic holds now, parsed. */
+export async function deadLetters<T = Record<string, unknown>>(topics: TestTopics): Promise<T[]> {
+  return (await readBack([topics.dlqTopic])).map((r) => JSON.parse(r.value) as T);
+}
 
 /** Records per meta.id beyond the first: what a resume's overlap left in Kafka. */
 export function duplicateCount(ids: readonly string[]): number {

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Kafka } from "kafkajs";
+import type { Admin, Kafka } from "kafkajs";
 
 export const brokers = (process.env.KAFKA_BROKERS ?? "127.0.0.1:9092").split(",");
 
@@ -53,16 +53,60 @@ export async function readTopics(
   return records;
 }
 
-export async function deleteTopics(kafka: Kafka, topics: readonly string[]): Promise<void> {
+/** Runs `work` with a connected admin client, disconnected after whatever happens. */
+export async function withAdmin<T>(kafka: Kafka, work: (admin: Admin) => Promise<T>): Promise<T> {
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const existing = new Set(await admin.listTopics());
-    const present = topics.filter((t) => existing.has(t));
-    if (present.length > 0) await admin.deleteTopics({ topics: present });
+    return await work(admin);
   } finally {
     await admin.disconnect();
   }
+}
+
+export function deleteTopics(kafka: Kafka, topics: readonly string[]): Promise<void> {
+  return withAdmin(kafka, async (admin) => {
+    const existing = new Set(await admin.listTopics());
+    const present = topics.filter((t) => existing.has(t));
+    if (present.length > 0) await admin.deleteTopics({ topics: present });
+  });
+}
+
+/** Creates one topic with the given topic configs and waits for its leaders. */
+export function createTopic(
+  kafka: Kafka,
+  topic: string,
+  numPartitions: number,
+  configs: Record<string, string>,
+): Promise<void> {
+  const configEntries = Object.entries(configs).map(([name, value]) => ({ name, value }));
+  return withAdmin(kafka, async (admin) => {
+    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions, configEntries }] });
+  });
+}
+
+/** Records the topics hold, summed over partitions (what has been acknowledged so far). */
+export function topicSize(kafka: Kafka, topics: readonly string[]): Promise<number> {
+  return withAdmin(kafka, async (admin) => {
+    let total = 0;
+    for (const topic of topics) {
+      for (const { high, low } of await admin.fetchTopicOffsets(topic)) total += Number(high) - Number(low);
+    }
+    return total;
+  });
+}
+
+/** What retention does: every record of every partition deleted, offsets kept (low == high > 0). */
+export function emptyTopics(kafka: Kafka, topics: readonly string[]): Promise<void> {
+  return withAdmin(kafka, async (admin) => {
+    for (const topic of topics) {
+      const offsets = await admin.fetchTopicOffsets(topic);
+      const partitions = offsets
+        .filter((o) => o.high !== "0")
+        .map((o) => ({ partition: o.partition, offset: o.high }));
+      if (partitions.length > 0) await admin.deleteTopicRecords({ topic, partitions });
+    }
+  });
 }
 
 /** Every record the topics hold right now: reads until the sum of the partitions' sizes arrived. */
@@ -71,16 +115,7 @@ export async function readAll(
   topics: readonly string[],
   timeoutMs = 20_000,
 ): Promise<ReadRecord[]> {
-  const admin = kafka.admin();
-  await admin.connect();
-  let total = 0;
-  try {
-    for (const topic of topics) {
-      for (const { high, low } of await admin.fetchTopicOffsets(topic)) total += Number(high) - Number(low);
-    }
-  } finally {
-    await admin.disconnect();
-  }
+  const total = await topicSize(kafka, topics);
   if (total === 0) return [];
   const records = await readTopics(kafka, topics, (r) => r.length >= total, timeoutMs);
   if (records.length < total)

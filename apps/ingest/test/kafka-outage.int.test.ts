@@ -3,18 +3,17 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { multiplyEvents, type RecordedEvent, startReplayServer } from "@wikistream/replay";
 import { waitFor } from "@wikistream/testkit";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import {
-  buildIngest,
   counterValue,
   duplicateCount,
+  ingestReading,
   metaIdOf,
-  readBack,
+  publishedIds,
   realEvents,
-  recordMetaId,
-  testConfig,
-  topicRegistry,
+  recentchangeOnly,
 } from "./harness.ts";
+import { recordingSuite } from "./suite.ts";
 
 // Stops the shared local Kafka for OUTAGE_MS (the issue's 30 s) and starts it again, always: other
 // engineers' tests use the same broker.
@@ -24,18 +23,15 @@ const run = promisify(execFile);
 const kafkaStack = (command: "up" | "down") =>
   run("bash", [stackScript, command, "kafka"], { timeout: 120_000 });
 
-const topics = topicRegistry();
-let events: RecordedEvent[] = [];
+// ~12,000 real events with fresh meta.ids: more than the socket buffers between replay and ingest
+// hold, so a stop of reading shows as a stop of sending.
+const suite = recordingSuite({
+  prepare: (events) => multiplyEvents(events, 64),
+  beforeCleanup: () => kafkaStack("up"),
+});
 let enwiki: RecordedEvent[] = [];
 beforeAll(async () => {
-  // ~12,000 real events with fresh meta.ids: more than the socket buffers between replay and ingest
-  // hold, so a stop of reading shows as a stop of sending.
-  events = multiplyEvents(await realEvents(), 64);
   enwiki = await realEvents(["recentchange-enwiki-2023-07.ndjson"]);
-});
-afterAll(async () => {
-  await kafkaStack("up");
-  await topics.cleanup();
 });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -43,26 +39,22 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 describe("Kafka stopped for 30 s and restarted", () => {
   it("ingest keeps running, stops reading once its bounded buffer is full, and publishes everything after", async () => {
     // ~500 events/s, so the stream would go on well past the outage if ingest kept reading.
+    const { events } = suite;
     const replay = await startReplayServer({ events, pace: 200, maxGapMs: 3, keepaliveMs: 200 });
-    const names = topics.next();
+    const names = suite.topics.next();
     const bufferSize = 200;
-    const main = buildIngest(
-      testConfig(`${replay.url}/v2/stream`, names, {
-        INGEST_BUFFER_SIZE: String(bufferSize),
-        INGEST_BATCH_SIZE: "50",
-        // Far below the outage: a stall reported while *we* hold the reader would show up here.
-        INGEST_STALL_TIMEOUT_MS: "2000",
-      }),
-    );
+    const main = ingestReading(replay, names, {
+      INGEST_BUFFER_SIZE: String(bufferSize),
+      INGEST_BATCH_SIZE: "50",
+      // Far below the outage: a stall reported while *we* hold the reader would show up here.
+      INGEST_STALL_TIMEOUT_MS: "2000",
+    });
     // A second ingest, stopped during the outage: stop() must give up at its drain deadline, and a
     // restart after the outage must still find everything.
     const slowReplay = await startReplayServer({ events: enwiki, pace: 20, maxGapMs: 100 });
-    const slowNames = topics.next(["mediawiki.recentchange"]);
-    const slowConfig = testConfig(`${slowReplay.url}/v2/stream`, slowNames, {
-      INGEST_STREAMS: "recentchange",
-    });
-    const stopped = buildIngest(slowConfig).ingest;
-    const restarted = buildIngest(slowConfig).ingest;
+    const slowNames = suite.topics.next(["mediawiki.recentchange"]);
+    const stopped = ingestReading(slowReplay, slowNames, recentchangeOnly).ingest;
+    const restarted = ingestReading(slowReplay, slowNames, recentchangeOnly).ingest;
 
     const sent: { at: number; sent: number; depth: number }[] = [];
     let stopDuringOutageMs = Number.NaN;
@@ -141,9 +133,9 @@ describe("Kafka stopped for 30 s and restarted", () => {
     expect(await counterValue(main.metrics.reconnects, { reason: "stalled" })).toBe(0);
     expect(stopDuringOutageMs).toBeLessThan(10_000);
 
-    const ids = (await readBack(names.streamTopics)).map(recordMetaId);
+    const ids = await publishedIds(names);
     expect(new Set(ids)).toEqual(new Set(events.map(metaIdOf)));
-    const slowIds = (await readBack(slowNames.streamTopics)).map(recordMetaId);
+    const slowIds = await publishedIds(slowNames);
     expect(new Set(slowIds)).toEqual(new Set(enwiki.map(metaIdOf)));
     console.log(JSON.stringify({ duplicates: duplicateCount(ids), slowDuplicates: duplicateCount(slowIds) }));
   }, 200_000);

@@ -11,11 +11,12 @@ import {
 import { explainStartupError } from "../src/startup/explain.ts";
 import {
   buildIngest,
+  ingestReading,
   kafka,
   metaIdOf,
-  readBack,
+  publishedIds,
   realEvents,
-  recordMetaId,
+  streamUrlOf,
   type TestTopics,
   testConfig,
   topicRegistry,
@@ -54,7 +55,7 @@ describe("ingest start-up while partitions have no leader", () => {
     const events = await realEvents(["recentchange-enwiki-2023-07.ndjson"]);
     const replay = await startReplayServer({ events });
     const topics = await leaderlessTopics();
-    const { ingest, logs } = buildIngest(testConfig(`${replay.url}/v2/stream`, topics));
+    const { ingest, logs } = ingestReading(replay, topics);
     try {
       const starting = ingest.start();
       const isRetry = (l: { msg: string }) => l.msg.endsWith(": not ready yet, retrying");
@@ -66,7 +67,7 @@ describe("ingest start-up while partitions have no leader", () => {
       await starting;
       const expected = new Set(events.map(metaIdOf));
       await waitFor("every event published", () => ingest.status().counts.published >= expected.size, 60_000);
-      const published = new Set((await readBack(topics.streamTopics)).map(recordMetaId));
+      const published = new Set(await publishedIds(topics));
       expect([...expected].filter((id) => !published.has(id))).toEqual([]);
     } finally {
       await ingest.stop();
@@ -77,7 +78,7 @@ describe("ingest start-up while partitions have no leader", () => {
   it("gives up at INGEST_STARTUP_TIMEOUT_MS with a line naming the partition, not 'cannot reach Kafka'", async () => {
     const replay = await startReplayServer({ events: [] });
     const topics = await leaderlessTopics();
-    const config = testConfig(`${replay.url}/v2/stream`, topics, { INGEST_STARTUP_TIMEOUT_MS: "3000" });
+    const config = testConfig(streamUrlOf(replay), topics, { INGEST_STARTUP_TIMEOUT_MS: "3000" });
     const { ingest } = buildIngest(config);
     try {
       const error = await ingest.start().catch((e: unknown) => e);

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
 import { waitFor } from "@wikistream/testkit";
+import { streamUrlOf, type TestTopics } from "./harness.ts";
 import { brokers } from "./kafka-helpers.ts";
 
 const appDir = fileURLToPath(new URL("..", import.meta.url));
@@ -19,6 +20,21 @@ export async function getJson(url: string): Promise<Record<string, unknown> | un
   } catch {
     return undefined;
   }
+}
+
+/** The variables of an ingest process reading `replay` into `topics`, both streams; `extra` over them. */
+export function processEnv(
+  replay: { url: string },
+  topics: TestTopics,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    INGEST_STREAM_URL: streamUrlOf(replay),
+    INGEST_STREAMS: "recentchange,page_change",
+    INGEST_TOPIC_PREFIX: topics.prefix,
+    INGEST_DLQ_TOPIC: topics.dlqTopic,
+    ...extra,
+  };
 }
 
 export interface IngestProcess {

@@ -1,67 +1,17 @@
 import { randomUUID } from "node:crypto";
 import { recordHeaders } from "@wikistream/events";
-import {
-  GARBAGE_NOT_JSON,
-  GARBAGE_SCHEMA_VIOLATION,
-  type RecordedEvent,
-  type ReplayServerOptions,
-  startReplayServer,
-} from "@wikistream/replay";
-import { waitFor } from "@wikistream/testkit";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  buildIngest,
-  counterValue,
-  duplicateCount,
-  metaIdOf,
-  readBack,
-  realEvents,
-  recordMetaId,
-  testConfig,
-  topicRegistry,
-} from "./harness.ts";
+import { GARBAGE_NOT_JSON, GARBAGE_SCHEMA_VIOLATION, type RecordedEvent } from "@wikistream/replay";
+import { describe, expect, it } from "vitest";
+import { counterValue, duplicateCount, metaIdOf, readBack } from "./harness.ts";
+import { recordingSuite, replayThroughIngest } from "./suite.ts";
 
 // Each test replays every real recording through one fault and then reads the stream topics back:
 // every distinct non-canary meta.id must be there, and nothing else.
-const topics = topicRegistry();
-let events: RecordedEvent[] = [];
-let expected = new Set<string>();
-
-beforeAll(async () => {
-  events = await realEvents();
-  expected = new Set(events.map(metaIdOf));
-});
-afterAll(() => topics.cleanup());
-
-async function replayThroughIngest(
-  replayOptions: ReplayServerOptions,
-  env: Record<string, string> = {},
-  options: { fetch?: typeof fetch; events?: RecordedEvent[] } = {},
-) {
-  // keepaliveMs below any stall timeout used here: the quiet end of the recording is not a stall.
-  const replay = await startReplayServer({
-    events: options.events ?? events,
-    keepaliveMs: 100,
-    ...replayOptions,
-  });
-  const names = topics.next();
-  const { ingest, metrics, logs } = buildIngest(testConfig(`${replay.url}/v2/stream`, names, env), options);
-  try {
-    await ingest.start();
-    await waitFor("every event published", () => ingest.status().counts.published >= expected.size, 30_000);
-  } finally {
-    await ingest.stop();
-    await replay.close();
-  }
-  const records = await readBack(names.streamTopics);
-  const ids = records.map(recordMetaId);
-  expect(new Set(ids)).toEqual(expected);
-  return { replay, ingest, metrics, logs, names, ids };
-}
+const suite = recordingSuite();
 
 describe("ingest through upstream faults, against real Kafka", () => {
   it("a connection dropped mid-frame resumes after the last whole event: nothing lost, nothing twice", async () => {
-    const { replay, metrics, ids } = await replayThroughIngest({
+    const { replay, metrics, ids } = await replayThroughIngest(suite, {
       faults: [{ kind: "dropMidFrame", afterEvents: 40 }],
     });
     expect(replay.stats.injected[0]?.bytesSent).toBeGreaterThan(0);
@@ -74,7 +24,7 @@ describe("ingest through upstream faults, against real Kafka", () => {
   }, 60_000);
 
   it("frames, CRLF line ends and UTF-8 characters split across tiny chunks, then dropped mid-frame", async () => {
-    const { replay, ids } = await replayThroughIngest({
+    const { replay, ids } = await replayThroughIngest(suite, {
       chunking: { minBytes: 1, maxBytes: 7, seed: 42 },
       lineEnding: "\r\n",
       // Page-change events (Persian text among them) come after the 2022-12 recentchange ones.
@@ -85,7 +35,7 @@ describe("ingest through upstream faults, against real Kafka", () => {
   }, 60_000);
 
   it("garbage frames go to the dead-letter topic exactly once each, with reason, raw payload and SSE id", async () => {
-    const { replay, ingest, metrics, names } = await replayThroughIngest({
+    const { replay, ingest, metrics, names } = await replayThroughIngest(suite, {
       faults: [{ kind: "garbage", afterEvents: 10 }],
     });
     const injected = replay.stats.injected[0]?.payloads;
@@ -115,8 +65,8 @@ describe("ingest through upstream faults, against real Kafka", () => {
       return fetch(input, init);
     };
     const { metrics } = await replayThroughIngest(
+      suite,
       { faults: [{ kind: "status", status: 429, retryAfterSeconds: 1 }] },
-      {},
       { fetch: spy },
     );
     expect(requests[1]! - requests[0]!).toBeGreaterThanOrEqual(990);
@@ -124,7 +74,7 @@ describe("ingest through upstream faults, against real Kafka", () => {
   }, 60_000);
 
   it("503s are retried with backoff and counted as http_5xx", async () => {
-    const { replay, metrics } = await replayThroughIngest({
+    const { replay, metrics } = await replayThroughIngest(suite, {
       faults: [
         { kind: "status", status: 503 },
         { kind: "status", status: 503 },
@@ -137,8 +87,9 @@ describe("ingest through upstream faults, against real Kafka", () => {
   it("a stalled connection (no bytes, no comments) is dropped after the stall timeout and resumed", async () => {
     const started = performance.now();
     const { replay, metrics, ids } = await replayThroughIngest(
+      suite,
       { faults: [{ kind: "stall", afterEvents: 30 }] },
-      { INGEST_STALL_TIMEOUT_MS: "500" },
+      { env: { INGEST_STALL_TIMEOUT_MS: "500" } },
     );
     // At least the injected stall (a loaded machine may add one at the quiet end of the recording).
     expect(await counterValue(metrics.reconnects, { reason: "stalled" })).toBeGreaterThanOrEqual(1);
@@ -150,7 +101,7 @@ describe("ingest through upstream faults, against real Kafka", () => {
 
   it("canary events are dropped and counted, never published", async () => {
     // Copies of real events that differ only in meta.domain and meta.id, as EventStreams' canaries do.
-    const canaries = events
+    const canaries = suite.events
       .filter((_, i) => i % 40 === 5)
       .map((original): RecordedEvent => {
         const event = {
@@ -159,8 +110,8 @@ describe("ingest through upstream faults, against real Kafka", () => {
         };
         return { ...original, event, data: JSON.stringify(event) };
       });
-    const mixed = events.flatMap((e, i) => (i % 40 === 5 ? [e, canaries[Math.floor(i / 40)]!] : [e]));
-    const { ingest, metrics, ids } = await replayThroughIngest({}, {}, { events: mixed });
+    const mixed = suite.events.flatMap((e, i) => (i % 40 === 5 ? [e, canaries[Math.floor(i / 40)]!] : [e]));
+    const { ingest, metrics, ids } = await replayThroughIngest(suite, {}, { events: mixed });
     expect(canaries.length).toBeGreaterThan(3);
     const published = new Set(ids);
     for (const canary of canaries) expect(published.has(metaIdOf(canary))).toBe(false);
