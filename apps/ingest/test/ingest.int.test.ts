@@ -1,68 +1,19 @@
-import { randomUUID } from "node:crypto";
 import { recordHeaders } from "@wikistream/events";
-import { createKafka } from "@wikistream/kafka";
-import { silentLogger } from "@wikistream/log";
-import {
-  loadRecording,
-  REAL_RECORDINGS,
-  type RecordedEvent,
-  recordingPath,
-  startReplayServer,
-} from "@wikistream/replay";
+import { startReplayServer } from "@wikistream/replay";
 import { waitFor } from "@wikistream/testkit";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadIngestConfig } from "../src/config.ts";
-import { createIngest } from "../src/ingest.ts";
-import { createIngestMetrics } from "../src/metrics.ts";
-import { brokers, deleteTopics, readTopics } from "./kafka-helpers.ts";
+import { describe, expect, it } from "vitest";
+import { ingestReading, kafka, recordMetaId } from "./harness.ts";
+import { readTopics } from "./kafka-helpers.ts";
+import { recordingSuite } from "./suite.ts";
 
-const kafka = createKafka({ brokers, clientId: "ingest-test", logger: silentLogger });
-let events: RecordedEvent[] = [];
-const createdTopics: string[] = [];
-
-beforeAll(async () => {
-  for (const file of Object.keys(REAL_RECORDINGS)) events.push(...(await loadRecording(recordingPath(file))));
-  events = events.filter((e) => (e.event as { meta: { domain?: string } }).meta.domain !== "canary");
-});
-
-afterAll(async () => {
-  await deleteTopics(kafka, createdTopics);
-});
-
-function setup(streamUrl: string, extra: Record<string, string> = {}) {
-  const prefix = `test-${randomUUID()}.`;
-  const config = loadIngestConfig({
-    INGEST_STREAM_URL: streamUrl,
-    INGEST_STREAMS: "recentchange,page_change",
-    INGEST_TOPIC_PREFIX: prefix,
-    INGEST_DLQ_TOPIC: `${prefix}dlq`,
-    KAFKA_BROKERS: brokers.join(","),
-    INGEST_RECONNECT_INITIAL_MS: "50",
-    INGEST_RECONNECT_MAX_MS: "500",
-    INGEST_BATCH_SIZE: "20",
-    INGEST_LINGER_MS: "5",
-    ...extra,
-  });
-  const topics = [`${prefix}mediawiki.recentchange`, `${prefix}mediawiki.page_change.v1`];
-  createdTopics.push(...topics, config.dlqTopic);
-  return { config, topics };
-}
-
-function metaIdsOf(records: { value: string }[]): string[] {
-  return records.map((r) => (JSON.parse(r.value) as { meta: { id: string } }).meta.id);
-}
+const suite = recordingSuite();
 
 describe("ingest against real Kafka and the replayed recordings", () => {
   it("publishes every distinct non-canary meta.id of the recordings exactly once, with its SSE id", async () => {
-    const replay = await startReplayServer({ events });
-    const { config, topics } = setup(`${replay.url}/v2/stream`);
-    const ingest = createIngest({
-      config,
-      kafka,
-      logger: silentLogger,
-      metrics: createIngestMetrics({ defaultMetrics: false }),
-    });
-    const expected = new Set(events.map((e) => (e.event as { meta: { id: string } }).meta.id));
+    const replay = await startReplayServer({ events: suite.events });
+    const names = suite.topics.next();
+    const { ingest } = ingestReading(replay, names);
+    const { expected } = suite;
     try {
       await ingest.start();
       await waitFor("all events published", () => ingest.status().counts.published >= expected.size, 30_000);
@@ -70,8 +21,8 @@ describe("ingest against real Kafka and the replayed recordings", () => {
       await ingest.stop();
       await replay.close();
     }
-    const records = await readTopics(kafka, topics, (r) => r.length >= expected.size);
-    const ids = metaIdsOf(records);
+    const records = await readTopics(kafka, names.streamTopics, (r) => r.length >= expected.size);
+    const ids = records.map(recordMetaId);
     expect(new Set(ids)).toEqual(expected);
     expect(ids).toHaveLength(expected.size);
     for (const record of records) {
@@ -79,23 +30,16 @@ describe("ingest against real Kafka and the replayed recordings", () => {
       expect(record.headers[recordHeaders.metaId]).toBe(JSON.parse(record.value).meta.id);
     }
     // Each stream lands in its own topic, byte for byte as received.
-    const byData = new Map(events.map((e) => [e.data, e.stream]));
-    for (const record of records)
-      expect(record.topic).toBe(`${config.topicPrefix}${byData.get(record.value)}`);
+    const byData = new Map(suite.events.map((e) => [e.data, e.stream]));
+    for (const record of records) expect(record.topic).toBe(`${names.prefix}${byData.get(record.value)}`);
   }, 60_000);
 
   it("a restarted ingest resumes from Kafka's tail: nothing lost, nothing published twice", async () => {
     // The server ends every connection after 25 events, so the first run stops part-way.
-    const replay = await startReplayServer({ events, closeAfterEvents: 25 });
-    const { config, topics } = setup(`${replay.url}/v2/stream`);
-    const expected = new Set(events.map((e) => (e.event as { meta: { id: string } }).meta.id));
-    const run = () =>
-      createIngest({
-        config,
-        kafka,
-        logger: silentLogger,
-        metrics: createIngestMetrics({ defaultMetrics: false }),
-      });
+    const replay = await startReplayServer({ events: suite.events, closeAfterEvents: 25 });
+    const names = suite.topics.next();
+    const { expected } = suite;
+    const run = () => ingestReading(replay, names).ingest;
     const first = run();
     await first.start();
     await waitFor("a first part published", () => first.status().counts.published >= 60, 30_000);
@@ -113,11 +57,35 @@ describe("ingest against real Kafka and the replayed recordings", () => {
       await second.stop();
       await replay.close();
     }
-    const ids = metaIdsOf(await readTopics(kafka, topics, (r) => r.length >= expected.size, 10_000));
+    const ids = (await readTopics(kafka, names.streamTopics, (r) => r.length >= expected.size, 10_000)).map(
+      recordMetaId,
+    );
     expect(new Set(ids)).toEqual(expected);
     expect(ids).toHaveLength(expected.size);
     // The second run connected with Last-Event-ID, not from the start.
     const resumed = replay.stats.connections.filter((c) => c.lastEventId !== undefined);
     expect(resumed.length).toBeGreaterThan(0);
   }, 90_000);
+
+  it("reports events/s received and published over the last minute on /status", async () => {
+    const replay = await startReplayServer({ events: suite.events });
+    const names = suite.topics.next();
+    const { ingest } = ingestReading(replay, names);
+    try {
+      await ingest.start();
+      await waitFor(
+        "every event published",
+        () => ingest.status().counts.published === suite.events.length,
+        30_000,
+      );
+      const { rates } = ingest.status();
+      expect(rates.windowSeconds).toBe(60);
+      // Under a second since start counts as one second: the rate is the count itself.
+      expect(rates.receivedPerSecond).toBeGreaterThan(0);
+      expect(rates.publishedPerSecond).toBeGreaterThan(0);
+    } finally {
+      await ingest.stop();
+      await replay.close();
+    }
+  }, 60_000);
 });
