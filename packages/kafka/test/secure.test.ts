@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { kafkaConnectionFromEnv, kafkaConnectionSchema, loadConfig } from "@wikistream/config";
 import { createLogger } from "@wikistream/log";
-import { waitFor } from "@wikistream/testkit";
+import { otherCa, type SecureStack, startSecureStack, waitFor } from "@wikistream/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { classifyKafkaError } from "../src/errors.ts";
 import { explainKafkaStartupError } from "../src/explain.ts";
@@ -10,8 +10,6 @@ import { createKafka, createProducer } from "../src/index.ts";
 import { inspectTopicReplication } from "../src/replication.ts";
 import type { KafkaSecurityOptions } from "../src/security.ts";
 import { ensureTopics } from "../src/topics.ts";
-import { otherCa } from "./helpers/other-ca.ts";
-import { type SecureStack, startSecureStack } from "./helpers/secure-stack.ts";
 
 // Private ports: never the default stack's, nor another test's.
 const ports = { WIKISTREAM_KAFKA_PORT: 39692, WIKISTREAM_KAFKA_CONTROLLER_PORT: 39693 };

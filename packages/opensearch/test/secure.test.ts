@@ -1,10 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { loadConfig, openSearchConnectionFromEnv, openSearchConnectionSchema } from "@wikistream/config";
+import { otherCa, type SecureStack, startSecureStack } from "@wikistream/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createOpenSearch, displayUrl, type OpenSearchOptions } from "../src/client.ts";
 import { classifyOpenSearchError, explainOpenSearchSetupError } from "../src/explain.ts";
-import { otherCa } from "./helpers/other-ca.ts";
-import { type SecureStack, startSecureStack } from "./helpers/secure-stack.ts";
 
 // Private ports: never the default stack's, nor another test's.
 const ports = {

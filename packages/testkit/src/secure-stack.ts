@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 
 const run = promisify(execFile);
-const stackScript = fileURLToPath(new URL("../../../../deploy/local/stack.sh", import.meta.url));
+const stackScript = fileURLToPath(new URL("../../../deploy/local/stack.sh", import.meta.url));
 
 /** A private secure-mode stack (own ports and state dir) and the client variables `stack.sh env` prints. */
 export interface SecureStack {
