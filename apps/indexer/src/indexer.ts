@@ -1,17 +1,30 @@
 import { createProducer, untilClusterSettles } from "@wikistream/kafka";
 import { createBulkClient } from "./bulk/bulk-client.ts";
+import type { IndexerConfig } from "./config.ts";
 import { AdaptiveConcurrency } from "./delivery/concurrency.ts";
 import { createDeadLetterPublisher } from "./dlq/publisher.ts";
 import type { Indexer, IndexerDeps } from "./indexer-types.ts";
 import { IndexerLifecycle } from "./lifecycle.ts";
 import { Committer } from "./offsets/committer.ts";
 import { LagMonitor } from "./offsets/lag-monitor.ts";
-import { Pipeline } from "./pipeline.ts";
+import { Pipeline, type PipelineOptions } from "./pipeline.ts";
 import { defaultTransforms } from "./prepare/transform.ts";
-import { createSource } from "./source.ts";
+import { createSource, type SourceOptions } from "./source.ts";
 import type { Settle } from "./startup/setup.ts";
 
 export type { Indexer, IndexerDeps, IndexerStatus } from "./indexer-types.ts";
+
+type PipelineSettings = Pick<
+  PipelineOptions,
+  | "naming"
+  | "topicPrefix"
+  | "limits"
+  | "concurrency"
+  | "maxUncommittedPerPartition"
+  | "maxBufferedBytes"
+  | "retry"
+  | "eventTime"
+>;
 
 /**
  * The indexer: a consumer-group member that bulk-writes its partitions into OpenSearch and commits an
@@ -29,17 +42,7 @@ export function createIndexer(deps: IndexerDeps): Indexer {
       logger: log,
       signal: abort.signal,
     });
-  const source = createSource({
-    kafka: deps.kafka,
-    groupId: config.groupId,
-    topics: config.topics.map(({ topic }) => topic),
-    fromBeginning: config.fromBeginning,
-    sessionTimeoutMs: config.sessionTimeoutMs,
-    maxBytesPerPartition: config.maxBytesPerPartition,
-    maxWaitTimeMs: config.fetchMaxWaitMs,
-    logger: deps.logger,
-    settle,
-  });
+  const source = createSource({ kafka: deps.kafka, ...sourceSettings(config), logger: deps.logger, settle });
   const pipeline = new Pipeline({
     bulk: createBulkClient({ client: deps.opensearch, timeoutMs: config.bulkTimeoutMs }),
     deadLetters: createDeadLetterPublisher({ producer, topic: config.dlqTopic, acks }),
@@ -52,21 +55,8 @@ export function createIndexer(deps: IndexerDeps): Indexer {
     },
     metrics,
     logger: deps.logger,
-    naming: { prefix: config.indexPrefix, bucket: config.indexBucket },
-    topicPrefix: config.topicPrefix,
     transforms: deps.transforms ?? defaultTransforms,
-    limits: { maxDocs: config.bulkMaxDocs, maxBytes: config.bulkMaxBytes, lingerMs: config.lingerMs },
-    concurrency: config.bulkConcurrencyAdaptive
-      ? new AdaptiveConcurrency({ max: config.bulkConcurrency })
-      : config.bulkConcurrency,
-    maxUncommittedPerPartition: config.maxUncommittedPerPartition,
-    maxBufferedBytes: config.maxBufferedBytes,
-    retry: {
-      initialMs: config.retryInitialMs,
-      maxMs: config.retryMaxMs,
-      maxItemAttempts: config.maxItemAttempts,
-    },
-    eventTime: { maxAgeMs: config.eventMaxAgeDays * 86_400_000, maxFutureMs: config.eventMaxFutureMs },
+    ...pipelineSettings(config),
   });
   const committer = new Committer({ consumer: source, offsets: pipeline, metrics, logger: log });
   const lag = new LagMonitor({
@@ -85,5 +75,37 @@ export function createIndexer(deps: IndexerDeps): Indexer {
     ready: () => lifecycle.ready(),
     healthy: () => lifecycle.healthy(),
     status: () => lifecycle.status(),
+  };
+}
+
+/** The consumer's settings, as the configuration gives them. */
+function sourceSettings(config: IndexerConfig): Omit<SourceOptions, "kafka" | "logger" | "settle"> {
+  return {
+    groupId: config.groupId,
+    topics: config.topics.map(({ topic }) => topic),
+    fromBeginning: config.fromBeginning,
+    sessionTimeoutMs: config.sessionTimeoutMs,
+    maxBytesPerPartition: config.maxBytesPerPartition,
+    maxWaitTimeMs: config.fetchMaxWaitMs,
+  };
+}
+
+/** The pipeline's settings, as the configuration gives them. */
+function pipelineSettings(config: IndexerConfig): PipelineSettings {
+  return {
+    naming: { prefix: config.indexPrefix, bucket: config.indexBucket },
+    topicPrefix: config.topicPrefix,
+    limits: { maxDocs: config.bulkMaxDocs, maxBytes: config.bulkMaxBytes, lingerMs: config.lingerMs },
+    concurrency: config.bulkConcurrencyAdaptive
+      ? new AdaptiveConcurrency({ max: config.bulkConcurrency })
+      : config.bulkConcurrency,
+    maxUncommittedPerPartition: config.maxUncommittedPerPartition,
+    maxBufferedBytes: config.maxBufferedBytes,
+    retry: {
+      initialMs: config.retryInitialMs,
+      maxMs: config.retryMaxMs,
+      maxItemAttempts: config.maxItemAttempts,
+    },
+    eventTime: { maxAgeMs: config.eventMaxAgeDays * 86_400_000, maxFutureMs: config.eventMaxFutureMs },
   };
 }

@@ -111,7 +111,7 @@ describe("classifyBulk: per-item answers", () => {
     const item = (status: number, type: string, reason: string) => ({
       index: { _index: "wikistream-recentchange-2023.07", _id: "x", status, error: { type, reason } },
     });
-    // Bodies as OpenSearch 3.3 answers them.
+    // Bodies as OpenSearch 3.3 answers them, one per cluster state: longer than a screen, read as a table.
     const items = [
       item(
         403,

@@ -10,6 +10,7 @@ describe("toSendOutcome", () => {
   });
 
   it("retries 429/503/504 items without limit and other 5xx a bounded number of times, throttled first", () => {
+    // Longer than a screen: one literal partial answer with an item of each kind, and what each becomes.
     const outcome = toSendOutcome({
       kind: "partial",
       count: 5,
