@@ -1,9 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
-/** prom-client's default process and Node.js metrics, prefixed by the registry (packages/metrics). */
-const defaultMetricPrefixes = ["wikistream_process_", "wikistream_nodejs_"];
-
 const suffixes: Record<string, readonly string[]> = {
   Counter: [""],
   Gauge: [""],
@@ -11,13 +8,23 @@ const suffixes: Record<string, readonly string[]> = {
   Summary: ["", "_sum", "_count"],
 };
 
-/** Every series name the apps declare in apps/<app>/src/metrics.ts, histogram series included. */
+/** The `.ts` files that declare metrics: each app's src/metrics.ts and packages/metrics (build info). */
+function metricSources(root: string): string[] {
+  const apps = readdirSync(join(root, "apps")).map((app) => join(root, "apps", app, "src", "metrics.ts"));
+  const shared = join(root, "packages", "metrics", "src");
+  const packageFiles = readdirSync(shared)
+    .filter((file) => file.endsWith(".ts") && !file.endsWith(".test.ts"))
+    .map((file) => join(shared, file));
+  return [...apps, ...packageFiles];
+}
+
+/** Every `wikistream_*` series name the code declares, histogram series included. */
 export function declaredSeriesNames(root: string): Set<string> {
   const names = new Set<string>();
-  for (const app of readdirSync(join(root, "apps"))) {
+  for (const path of metricSources(root)) {
     let source: string;
     try {
-      source = readFileSync(join(root, "apps", app, "src", "metrics.ts"), "utf8");
+      source = readFileSync(path, "utf8");
     } catch {
       continue; // an app without metrics
     }
@@ -30,10 +37,11 @@ export function declaredSeriesNames(root: string): Set<string> {
   return names;
 }
 
-/** `wikistream_*` names in `text` that no app declares (and that are not default process metrics). */
+/**
+ * `wikistream_*` names in `text` that nothing declares. The default process metrics (process_*,
+ * nodejs_*) are prom-client's, unprefixed; the live test shows whether they have data.
+ */
 export function undeclaredMetricNames(text: string, declared: ReadonlySet<string>): string[] {
   const used = new Set(text.match(/\bwikistream_[a-z0-9_]+/g) ?? []);
-  return [...used].filter(
-    (name) => !declared.has(name) && !defaultMetricPrefixes.some((prefix) => name.startsWith(prefix)),
-  );
+  return [...used].filter((name) => !declared.has(name));
 }

@@ -23,3 +23,32 @@ export function run(command: string, args: readonly string[], cwd: string): { ok
   const output = `${result.stdout ?? ""}${result.stderr ?? ""}${result.error ? String(result.error) : ""}`;
   return { ok: result.status === 0, output: `$ ${command} ${args.join(" ")}\n${output}` };
 }
+
+// promtool and prometheus come from the Debian package `prometheus`, amtool from
+// `prometheus-alertmanager`: CI must have them. docker-compose (package `docker-compose`) is optional.
+export const tools = {
+  promtool: which("promtool"),
+  prometheus: which("prometheus"),
+  amtool: which("amtool"),
+  compose: which("docker-compose"),
+};
+export type Tool = keyof typeof tools;
+export const toolPackages: Record<Tool, string> = {
+  promtool: "prometheus",
+  prometheus: "prometheus",
+  amtool: "prometheus-alertmanager",
+  compose: "docker-compose",
+};
+export const requiredInCi = ["promtool", "prometheus", "amtool"] as const satisfies readonly Tool[];
+export const ci = Boolean(process.env.CI);
+
+/** One warning per missing tool whose checks `file` skips (in CI the required ones fail instead). */
+export function warnMissingTools(file: string, used: readonly Tool[]): void {
+  for (const tool of used) {
+    if (tools[tool] === undefined && !(ci && requiredInCi.some((name) => name === tool))) {
+      console.warn(
+        `${file}: skipping ${tool} checks (not installed: apt-get install -y ${toolPackages[tool]})`,
+      );
+    }
+  }
+}
