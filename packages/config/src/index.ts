@@ -25,4 +25,4 @@ export {
   openSearchConnectionSchema,
 } from "./opensearch-connection.ts";
 export { fileFromEnv, Problems, type RawEnv, type ReadFile, secretFromEnv } from "./secrets.ts";
-export { type TlsSettings, tlsFromEnv } from "./tls.ts";
+export { nodeTlsOptions, type TlsSettings, tlsFromEnv } from "./tls.ts";

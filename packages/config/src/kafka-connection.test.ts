@@ -1,35 +1,21 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { kafkaConnectionEnv, kafkaConnectionFromEnv } from "./kafka-connection.ts";
-import { ConfigError, loadConfig } from "./load.ts";
+import { loadConfig } from "./load.ts";
+import { CA_PEM as CA, fakeFiles, KEY_PEM as KEY, problemsOf as problemsOfResolving } from "./testing.ts";
 
-const CA = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
-const KEY = "-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n";
-const files: Record<string, string> = {
+const read = fakeFiles({
   "/certs/ca.pem": CA,
   "/certs/client.pem": CA,
   "/certs/client.key": KEY,
   "/run/secrets/kafka-pw": "scram-secret\n",
-};
-const read = (path: string) => {
-  const content = files[path];
-  if (content === undefined) throw Object.assign(new Error("ENOENT"), { code: "ENOENT" });
-  return content;
-};
+});
 
 const schema = z.object(kafkaConnectionEnv);
 const resolve = (source: Record<string, string>) =>
   kafkaConnectionFromEnv("ingest", loadConfig("ingest", schema, source), read);
 
-function problemsOf(source: Record<string, string>): { variables: string[]; message: string } {
-  try {
-    resolve(source);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    return { variables: error.problems.map((p) => p.variable), message: error.message };
-  }
-  throw new Error("expected a ConfigError");
-}
+const problemsOf = (source: Record<string, string>) => problemsOfResolving(() => resolve(source));
 
 describe("kafkaConnectionFromEnv", () => {
   it("defaults to plaintext without SASL", () => {

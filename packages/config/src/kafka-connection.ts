@@ -1,7 +1,14 @@
 import { z } from "zod";
 import { env } from "./env.ts";
 import { ConfigError } from "./load.ts";
-import { Problems, type RawEnv, type ReadFile, readTextFile, secretFromEnv } from "./secrets.ts";
+import {
+  Problems,
+  type RawEnv,
+  type ReadFile,
+  readTextFile,
+  requiredFromEnv,
+  secretFromEnv,
+} from "./secrets.ts";
 import { type TlsSettings, tlsFilesGiven, tlsFromEnv } from "./tls.ts";
 
 export const kafkaSaslMechanisms = ["none", "plain", "scram-sha-256", "scram-sha-512", "aws"] as const;
@@ -107,16 +114,13 @@ function saslFromEnv(raw: RawEnv, problems: Problems, read: ReadFile): KafkaSasl
         "is not used with KAFKA_SASL_MECHANISM=aws (AWS credentials come from the AWS credential chain)",
       );
     }
-    const region = raw.KAFKA_SASL_AWS_REGION;
-    if (typeof region !== "string") {
-      problems.add(
-        "KAFKA_SASL_AWS_REGION",
-        undefined,
-        "KAFKA_SASL_MECHANISM=aws needs the cluster's AWS region, e.g. us-east-1",
-      );
-      return undefined;
-    }
-    return { mechanism, region };
+    const region = requiredFromEnv(
+      raw,
+      "KAFKA_SASL_AWS_REGION",
+      problems,
+      "KAFKA_SASL_MECHANISM=aws needs the cluster's AWS region, e.g. us-east-1",
+    );
+    return region === undefined ? undefined : { mechanism, region };
   }
   const unset = (name: string) => raw[name] === undefined && raw[`${name}_FILE`] === undefined;
   if (unset("KAFKA_SASL_USERNAME")) {

@@ -1,31 +1,18 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { env } from "./env.ts";
-import { ConfigError, loadConfig } from "./load.ts";
+import { loadConfig } from "./load.ts";
 import { openSearchConnectionEnv, openSearchConnectionFromEnv } from "./opensearch-connection.ts";
+import { CA_PEM as CA, fakeFiles, problemsOf as problemsOfResolving } from "./testing.ts";
 
-const CA = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
-const files: Record<string, string> = { "/certs/ca.pem": CA, "/run/secrets/os-pw": "os-secret\n" };
-const read = (path: string) => {
-  const content = files[path];
-  if (content === undefined) throw Object.assign(new Error("ENOENT"), { code: "ENOENT" });
-  return content;
-};
+const read = fakeFiles({ "/certs/ca.pem": CA, "/run/secrets/os-pw": "os-secret\n" });
 
 const schema = z.object({ OPENSEARCH_URL: env.url("http://127.0.0.1:9200"), ...openSearchConnectionEnv });
 const resolve = (source: Record<string, string>) => {
   const raw = loadConfig("indexer", schema, source);
   return openSearchConnectionFromEnv("indexer", raw.OPENSEARCH_URL, raw, read);
 };
-function problemsOf(source: Record<string, string>): { variables: string[]; message: string } {
-  try {
-    resolve(source);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    return { variables: error.problems.map((p) => p.variable), message: error.message };
-  }
-  throw new Error("expected a ConfigError");
-}
+const problemsOf = (source: Record<string, string>) => problemsOfResolving(() => resolve(source));
 
 describe("openSearchConnectionFromEnv", () => {
   it("defaults to http without auth", () => {

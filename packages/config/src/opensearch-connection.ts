@@ -1,7 +1,14 @@
 import { z } from "zod";
 import { env } from "./env.ts";
 import { ConfigError } from "./load.ts";
-import { Problems, type RawEnv, type ReadFile, readTextFile, secretFromEnv } from "./secrets.ts";
+import {
+  Problems,
+  type RawEnv,
+  type ReadFile,
+  readTextFile,
+  requiredFromEnv,
+  secretFromEnv,
+} from "./secrets.ts";
 import { type TlsSettings, tlsFilesGiven, tlsFromEnv } from "./tls.ts";
 
 export const openSearchAuthKinds = ["none", "basic", "sigv4"] as const;
@@ -116,15 +123,13 @@ function authFromEnv(
         "signs with the AWS credential chain: unset OPENSEARCH_USERNAME/PASSWORD and the URL's credentials",
       );
     }
-    const region = raw.OPENSEARCH_AWS_REGION;
-    if (typeof region !== "string") {
-      problems.add(
-        "OPENSEARCH_AWS_REGION",
-        undefined,
-        "OPENSEARCH_AUTH=sigv4 needs the domain's AWS region, e.g. us-east-1",
-      );
-      return { kind, auth: undefined };
-    }
+    const region = requiredFromEnv(
+      raw,
+      "OPENSEARCH_AWS_REGION",
+      problems,
+      "OPENSEARCH_AUTH=sigv4 needs the domain's AWS region, e.g. us-east-1",
+    );
+    if (region === undefined) return { kind, auth: undefined };
     return { kind, auth: { kind, region, service: raw.OPENSEARCH_AWS_SERVICE === "aoss" ? "aoss" : "es" } };
   }
   if (fromUrl && given) {

@@ -1,12 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { Problems, secretFromEnv } from "./secrets.ts";
+import { fakeFiles } from "./testing.ts";
 
-const files: Record<string, string> = { "/run/secrets/pw": "s3cret\n", "/run/secrets/empty": "\n" };
-const read = (path: string) => {
-  const content = files[path];
-  if (content === undefined) throw Object.assign(new Error(`ENOENT: ${path}`), { code: "ENOENT" });
-  return content;
-};
+const read = fakeFiles({ "/run/secrets/pw": "s3cret\n", "/run/secrets/empty": "\n" });
 
 describe("secretFromEnv", () => {
   it("takes the inline value", () => {

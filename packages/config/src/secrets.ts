@@ -30,6 +30,19 @@ function stringOf(raw: RawEnv, variable: string): string | undefined {
   return typeof value === "string" && value !== "" ? value : undefined;
 }
 
+/** A variable another setting needs (an AWS region for IAM auth, say): a problem when it is unset. */
+export function requiredFromEnv(
+  raw: RawEnv,
+  variable: string,
+  problems: Problems,
+  expected: string,
+): string | undefined {
+  const value = raw[variable];
+  if (typeof value === "string") return value;
+  problems.add(variable, undefined, expected);
+  return undefined;
+}
+
 /**
  * A secret given inline (`VAR`) or as a file (`VAR_FILE`, as Docker and Kubernetes mount secrets).
  * Both set is refused: which one wins would be a guess. A file's trailing newline is not part of the

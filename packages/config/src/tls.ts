@@ -1,3 +1,4 @@
+import type { ConnectionOptions } from "node:tls";
 import {
   expectPem,
   fileFromEnv,
@@ -9,8 +10,8 @@ import {
 } from "./secrets.ts";
 
 /**
- * TLS settings resolved from files, in the shape Node's `tls.connect` takes (kafkajs' `ssl` and the
- * OpenSearch client's `ssl` pass them through). Without `ca` the system's trusted CAs apply.
+ * TLS settings resolved from files: what `@wikistream/kafka` and `@wikistream/opensearch` take as `ssl`
+ * (see nodeTlsOptions). Without `ca` the system's trusted CAs apply.
  */
 export interface TlsSettings {
   ca?: string;
@@ -21,6 +22,20 @@ export interface TlsSettings {
   rejectUnauthorized: boolean;
   /** false: check the chain but not that the certificate names the host (certificates without SANs). */
   verifyHostname: boolean;
+}
+
+/**
+ * Node's TLS options (`tls.connect`), which kafkajs' `ssl` and the OpenSearch client's `ssl` pass
+ * through: hostname checks are off only when asked.
+ */
+export function nodeTlsOptions(tls: TlsSettings): ConnectionOptions {
+  const options: ConnectionOptions = { rejectUnauthorized: tls.rejectUnauthorized };
+  if (tls.ca !== undefined) options.ca = tls.ca;
+  if (tls.cert !== undefined) options.cert = tls.cert;
+  if (tls.key !== undefined) options.key = tls.key;
+  if (tls.passphrase !== undefined) options.passphrase = tls.passphrase;
+  if (!tls.verifyHostname) options.checkServerIdentity = () => undefined;
+  return options;
 }
 
 /** Which variables hold one client's TLS settings, e.g. prefix `KAFKA_SSL` → `KAFKA_SSL_CA_FILE`. */

@@ -27,7 +27,6 @@ export {
   describeKafkaSecurity,
   type KafkaSaslOptions,
   type KafkaSecurityOptions,
-  type KafkaTlsOptions,
   kafkaSecurityConfig,
   type MskTokenSource,
 } from "./security.ts";

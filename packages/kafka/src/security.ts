@@ -1,17 +1,5 @@
-import type { ConnectionOptions } from "node:tls";
+import { nodeTlsOptions, type TlsSettings } from "@wikistream/config";
 import type { KafkaConfig, SASLOptions } from "kafkajs";
-
-/** TLS for the broker connections; without `ca` the system's trusted CAs apply. */
-export interface KafkaTlsOptions {
-  ca?: string;
-  cert?: string;
-  key?: string;
-  passphrase?: string;
-  /** false accepts any certificate: testing only. */
-  rejectUnauthorized: boolean;
-  /** false checks the chain but not that the certificate names the broker's host. */
-  verifyHostname: boolean;
-}
 
 export type KafkaSaslOptions =
   | { mechanism: "plain" | "scram-sha-256" | "scram-sha-512"; username: string; password: string }
@@ -20,7 +8,8 @@ export type KafkaSaslOptions =
 
 /** How a client authenticates; the shape @wikistream/config's kafkaConnectionFromEnv returns. */
 export interface KafkaSecurityOptions {
-  ssl: KafkaTlsOptions | undefined;
+  /** TLS for the broker connections (the one shape @wikistream/config reads from files). */
+  ssl: TlsSettings | undefined;
   sasl: KafkaSaslOptions | undefined;
 }
 
@@ -43,17 +32,6 @@ const awsSigner: MskTokenSource = async (region) => {
   return generate({ region });
 };
 
-/** kafkajs' ssl option: Node's TLS options, with hostname checks off only when asked. */
-export function kafkaTlsConfig(tls: KafkaTlsOptions): ConnectionOptions {
-  const config: ConnectionOptions = { rejectUnauthorized: tls.rejectUnauthorized };
-  if (tls.ca !== undefined) config.ca = tls.ca;
-  if (tls.cert !== undefined) config.cert = tls.cert;
-  if (tls.key !== undefined) config.key = tls.key;
-  if (tls.passphrase !== undefined) config.passphrase = tls.passphrase;
-  if (!tls.verifyHostname) config.checkServerIdentity = () => undefined;
-  return config;
-}
-
 export function kafkaSaslConfig(sasl: KafkaSaslOptions, tokens: MskTokenSource = awsSigner): SASLOptions {
   if (sasl.mechanism !== "aws")
     return { mechanism: sasl.mechanism, username: sasl.username, password: sasl.password };
@@ -70,7 +48,7 @@ export function kafkaSecurityConfig(
   tokens?: MskTokenSource,
 ): Pick<KafkaConfig, "ssl" | "sasl"> {
   const config: Pick<KafkaConfig, "ssl" | "sasl"> = {};
-  if (security?.ssl) config.ssl = kafkaTlsConfig(security.ssl);
+  if (security?.ssl) config.ssl = nodeTlsOptions(security.ssl);
   if (security?.sasl) config.sasl = kafkaSaslConfig(security.sasl, tokens);
   return config;
 }

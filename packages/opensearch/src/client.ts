@@ -1,18 +1,6 @@
-import type { ConnectionOptions } from "node:tls";
 import { Client, type ClientOptions } from "@opensearch-project/opensearch";
 import { AwsSigv4Signer } from "@opensearch-project/opensearch/aws";
-
-/** TLS for https nodes; without `ca` the system's trusted CAs apply. */
-export interface OpenSearchTlsOptions {
-  ca?: string;
-  cert?: string;
-  key?: string;
-  passphrase?: string;
-  /** false accepts any certificate: testing only. */
-  rejectUnauthorized: boolean;
-  /** false checks the chain but not that the certificate names the host. */
-  verifyHostname: boolean;
-}
+import { nodeTlsOptions, type TlsSettings } from "@wikistream/config";
 
 /** AWS credentials as the AWS SDK's providers return them; injected in tests. */
 export interface AwsCredentials {
@@ -33,23 +21,14 @@ export type OpenSearchAuth =
 export interface OpenSearchOptions {
   /** One node, or several (the client spreads requests and skips dead ones). Credentials belong in `auth`. */
   url: string | readonly string[];
-  ssl?: OpenSearchTlsOptions | undefined;
+  /** TLS for https nodes (the one shape @wikistream/config reads from files). */
+  ssl?: TlsSettings | undefined;
   auth?: OpenSearchAuth | undefined;
   /** @deprecated use `auth: { kind: "basic", ... }`; kept while the apps move over. */
   username?: string | undefined;
   /** @deprecated use `auth`. */
   password?: string | undefined;
   requestTimeoutMs?: number;
-}
-
-export function openSearchTlsConfig(tls: OpenSearchTlsOptions): ConnectionOptions {
-  const config: ConnectionOptions = { rejectUnauthorized: tls.rejectUnauthorized };
-  if (tls.ca !== undefined) config.ca = tls.ca;
-  if (tls.cert !== undefined) config.cert = tls.cert;
-  if (tls.key !== undefined) config.key = tls.key;
-  if (tls.passphrase !== undefined) config.passphrase = tls.passphrase;
-  if (!tls.verifyHostname) config.checkServerIdentity = () => undefined;
-  return config;
 }
 
 function authOf(options: OpenSearchOptions): OpenSearchAuth | undefined {
@@ -68,7 +47,7 @@ export function openSearchClientOptions(options: OpenSearchOptions): ClientOptio
     requestTimeout: options.requestTimeoutMs ?? 30_000,
     compression: undefined,
   };
-  if (options.ssl) config.ssl = openSearchTlsConfig(options.ssl);
+  if (options.ssl) config.ssl = nodeTlsOptions(options.ssl);
   if (auth?.kind === "basic") config.auth = { username: auth.username, password: auth.password };
   if (auth?.kind === "sigv4") {
     const signer = AwsSigv4Signer({

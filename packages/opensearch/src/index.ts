@@ -4,9 +4,7 @@ export {
   displayUrl,
   type OpenSearchAuth,
   type OpenSearchOptions,
-  type OpenSearchTlsOptions,
   openSearchClientOptions,
-  openSearchTlsConfig,
 } from "./client.ts";
 export {
   classifyOpenSearchError,
