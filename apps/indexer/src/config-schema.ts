@@ -62,4 +62,6 @@ export const indexerEnvSchema = z.object({
   INDEXER_HTTP_HOST: env.string("127.0.0.1"),
   INDEXER_HTTP_PORT: env.port(8082),
   INDEXER_LOG_LEVEL: env.enumOf(["debug", "info", "warn", "error"], "info"),
+  // The commit the image was built from (deploy/docker/Dockerfile sets it); only wikistream_build_info reads it.
+  WIKISTREAM_REVISION: env.string("unknown"),
 });

@@ -65,6 +65,8 @@ export interface IndexerConfig {
   httpHost: string;
   httpPort: number;
   logLevel: "debug" | "info" | "warn" | "error";
+  /** WIKISTREAM_REVISION, for wikistream_build_info. */
+  revision: string;
   /** Deprecated variable names this configuration was given (logged as a warning at start). */
   deprecatedVariables: readonly string[];
 }
@@ -162,6 +164,7 @@ export function loadIndexerConfig(source: Record<string, string | undefined>): R
     httpHost: raw.INDEXER_HTTP_HOST,
     httpPort: raw.INDEXER_HTTP_PORT,
     logLevel: raw.INDEXER_LOG_LEVEL,
+    revision: raw.WIKISTREAM_REVISION,
     deprecatedVariables: Object.freeze(used.map((alias) => `${alias} (use ${deprecatedAliases[alias]})`)),
   });
 }

@@ -16,7 +16,10 @@ await runApp<Readonly<IndexerConfig>, Logger>(runtime, {
     createLogger({ level: config.logLevel, base: { app: "indexer", runtime: runtime.name } }),
   http: (config) => ({ hostname: config.httpHost, port: config.httpPort }),
   create({ config, logger, fatal }) {
-    const metrics = createIndexerMetrics({ defaultMetrics: runtime.name === "node" });
+    const metrics = createIndexerMetrics({
+      defaultMetrics: runtime.name === "node",
+      revision: config.revision,
+    });
     const kafka = createKafka({
       brokers: config.kafkaBrokers,
       clientId: config.kafkaClientId,

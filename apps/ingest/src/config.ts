@@ -48,6 +48,8 @@ export const ingestEnvSchema = z.object({
   // A topic just created or a leader moving settles in seconds; a minute covers a broker restart.
   INGEST_STARTUP_TIMEOUT_MS: env.int(60_000, { min: 0 }),
   INGEST_LOG_LEVEL: env.enumOf(["debug", "info", "warn", "error"], "info"),
+  // The commit the image was built from (deploy/docker/Dockerfile sets it); only wikistream_build_info reads it.
+  WIKISTREAM_REVISION: env.string("unknown"),
 });
 
 export interface IngestConfig {
@@ -78,6 +80,8 @@ export interface IngestConfig {
   /** Replication of the topics ingest creates (unset: the broker's defaults). */
   topicSettings: KafkaTopicSettings;
   logLevel: "debug" | "info" | "warn" | "error";
+  /** WIKISTREAM_REVISION, for wikistream_build_info. */
+  revision: string;
 }
 
 const invalid = (variable: string, value: unknown, expected: string) =>
@@ -128,6 +132,7 @@ export function loadIngestConfig(source: Record<string, string | undefined>): Re
     drainTimeoutMs: raw.INGEST_DRAIN_TIMEOUT_MS,
     startupTimeoutMs: raw.INGEST_STARTUP_TIMEOUT_MS,
     logLevel: raw.INGEST_LOG_LEVEL,
+    revision: raw.WIKISTREAM_REVISION,
   });
 }
 

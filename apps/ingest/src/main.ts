@@ -15,7 +15,10 @@ await runApp<Readonly<IngestConfig>, Logger>(runtime, {
     createLogger({ level: config.logLevel, base: { app: "ingest", runtime: runtime.name } }),
   http: (config) => ({ hostname: config.httpHost, port: config.httpPort }),
   create({ config, logger, fatal }) {
-    const metrics = createIngestMetrics({ defaultMetrics: runtime.name === "node" });
+    const metrics = createIngestMetrics({
+      defaultMetrics: runtime.name === "node",
+      revision: config.revision,
+    });
     const kafka = createKafka({
       brokers: config.kafkaBrokers,
       clientId: config.kafkaClientId,
