@@ -1,3 +1,14 @@
+export {
+  type DeadLetterFacts,
+  type DeadLetterHeaderText,
+  type DeadLetterStage,
+  deadLetterHeaders,
+  deadLetterHeaderValues,
+  isDeadLetter,
+  originalHeaders,
+  readDeadLetterHeaders,
+  redriveHeader,
+} from "./dead-letter-contract.ts";
 export { type Envelope, envelopeSchema, type Meta, metaSchema } from "./envelope.ts";
 export { type PageChange, pageChangeSchema } from "./page-change.ts";
 export { type RecentChange, recentChangeSchema } from "./recentchange.ts";

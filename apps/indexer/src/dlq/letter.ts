@@ -1,8 +1,10 @@
+import { type DeadLetterStage, deadLetterHeaderValues } from "@wikistream/events";
 import type { Message } from "kafkajs";
 import type { ConsumedRecord } from "../record.ts";
 
-/** Where a record was refused: decoding, a transform, choosing its index (meta.dt out of range), OpenSearch. */
-export type DeadLetterStage = "decode" | "transform" | "route" | "index";
+// The letter's headers (names and encoding) are the DLQ topic's public format, read back by the CLI:
+// they live in @wikistream/events (dead-letter-contract.ts).
+export type { DeadLetterStage } from "@wikistream/events";
 
 /**
  * A consumed record that can never be indexed, with why: the dead letter of one Kafka record (ingest's
@@ -20,19 +22,6 @@ export interface RecordDeadLetter {
   /** Set when the letter was too large for Kafka even alone: its value and detail were cut. */
   readonly truncated?: { readonly valueBytes: number };
 }
-
-export const deadLetterHeaders = {
-  reason: "wikistream-dlq-reason",
-  stage: "wikistream-dlq-stage",
-  detail: "wikistream-dlq-detail",
-  status: "wikistream-dlq-status",
-  topic: "wikistream-dlq-topic",
-  partition: "wikistream-dlq-partition",
-  offset: "wikistream-dlq-offset",
-  time: "wikistream-dlq-time",
-  /** Present on a truncated letter: the original value size in bytes (the value kept is a prefix). */
-  truncated: "wikistream-dlq-truncated",
-} as const;
 
 const MAX_DETAIL = 2000;
 /** What a truncated letter keeps of the value and of the detail. */
@@ -76,17 +65,17 @@ export function deadLetterMessage(letter: RecordDeadLetter, now: Date = new Date
     value: toBuffer(record.value),
     headers: {
       ...record.headers,
-      [deadLetterHeaders.reason]: letter.reason,
-      [deadLetterHeaders.stage]: letter.stage,
-      [deadLetterHeaders.detail]: letter.detail.slice(0, MAX_DETAIL),
-      ...(letter.status === undefined ? {} : { [deadLetterHeaders.status]: String(letter.status) }),
-      [deadLetterHeaders.topic]: record.topic,
-      [deadLetterHeaders.partition]: String(record.partition),
-      [deadLetterHeaders.offset]: record.offset,
-      [deadLetterHeaders.time]: now.toISOString(),
-      ...(letter.truncated === undefined
-        ? {}
-        : { [deadLetterHeaders.truncated]: String(letter.truncated.valueBytes) }),
+      ...deadLetterHeaderValues({
+        reason: letter.reason,
+        stage: letter.stage,
+        detail: letter.detail.slice(0, MAX_DETAIL),
+        status: letter.status,
+        topic: record.topic,
+        partition: record.partition,
+        offset: record.offset,
+        time: now.toISOString(),
+        truncatedValueBytes: letter.truncated?.valueBytes,
+      }),
     },
   };
 }

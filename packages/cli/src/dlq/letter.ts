@@ -1,24 +1,19 @@
-import { recordHeaders, recordKey, resolveStream } from "@wikistream/events";
+import {
+  deadLetterHeaders,
+  isDeadLetter,
+  originalHeaders,
+  readDeadLetterHeaders,
+  recordHeaders,
+  recordKey,
+  redriveHeader,
+  resolveStream,
+} from "@wikistream/events";
 import type { ReadRecord } from "../kafka/reader.ts";
 
-/**
- * The indexer's dead-letter headers (apps/indexer/src/dlq: `deadLetterHeaders`). Copied, not imported:
- * an app is not a library, and these names are the DLQ topic's public format, documented in the README.
- */
-export const indexerLetterHeaders = {
-  reason: "wikistream-dlq-reason",
-  stage: "wikistream-dlq-stage",
-  detail: "wikistream-dlq-detail",
-  status: "wikistream-dlq-status",
-  topic: "wikistream-dlq-topic",
-  partition: "wikistream-dlq-partition",
-  offset: "wikistream-dlq-offset",
-  time: "wikistream-dlq-time",
-  truncated: "wikistream-dlq-truncated",
-} as const;
+/** The indexer's dead-letter headers: the DLQ topic's public format, defined in @wikistream/events. */
+export const indexerLetterHeaders = deadLetterHeaders;
 
-/** Set on every re-driven record: the letter it came from, `<dlq topic>:<partition>:<offset>`. */
-export const redriveHeader = "wikistream-redriven-from";
+export { redriveHeader };
 
 export type LetterApp = "indexer" | "ingest";
 
@@ -49,31 +44,26 @@ export interface Letter {
 }
 
 const text = (headers: Readonly<Record<string, Buffer>>, name: string) => headers[name]?.toString("utf8");
-const dlqHeaderNames = new Set<string>(Object.values(indexerLetterHeaders));
 
 function fromIndexer(record: ReadRecord): Letter {
-  const h = record.headers;
-  const original: Record<string, Buffer> = {};
-  for (const [name, value] of Object.entries(h)) if (!dlqHeaderNames.has(name)) original[name] = value;
-  const sourceTopic = text(h, indexerLetterHeaders.topic);
-  const partition = Number(text(h, indexerLetterHeaders.partition));
-  const offset = text(h, indexerLetterHeaders.offset);
-  const truncated = text(h, indexerLetterHeaders.truncated);
+  const h = readDeadLetterHeaders(record.headers);
+  const partition = Number(h.partition);
   return {
     ...where(record),
     app: "indexer",
-    reason: text(h, indexerLetterHeaders.reason) ?? "unknown",
-    detail: text(h, indexerLetterHeaders.detail) ?? "",
-    time: text(h, indexerLetterHeaders.time) ?? new Date(Number(record.timestamp)).toISOString(),
-    metaId: text(h, recordHeaders.metaId),
-    sourceTopic,
-    source: Number.isInteger(partition) && offset !== undefined ? { partition, offset } : undefined,
-    original: { key: record.key, value: record.value, headers: original },
+    reason: h.reason ?? "unknown",
+    detail: h.detail ?? "",
+    time: h.time ?? new Date(Number(record.timestamp)).toISOString(),
+    metaId: text(record.headers, recordHeaders.metaId),
+    sourceTopic: h.topic,
+    source:
+      Number.isInteger(partition) && h.offset !== undefined ? { partition, offset: h.offset } : undefined,
+    original: { key: record.key, value: record.value, headers: originalHeaders(record.headers) },
     unredrivable:
-      truncated !== undefined
-        ? `truncated letter (original ${truncated} bytes): only a prefix of the value was kept`
-        : sourceTopic === undefined
-          ? `no ${indexerLetterHeaders.topic} header`
+      h.truncated !== undefined
+        ? `truncated letter (original ${h.truncated} bytes): only a prefix of the value was kept`
+        : h.topic === undefined
+          ? `no ${deadLetterHeaders.topic} header`
           : undefined,
   };
 }
@@ -142,7 +132,7 @@ function where(record: ReadRecord) {
 
 /** Reads a DLQ record of either app: the indexer's carry `wikistream-dlq-reason`, ingest's are JSON. */
 export function decodeLetter(record: ReadRecord): Letter {
-  if (record.headers[indexerLetterHeaders.reason] !== undefined) return fromIndexer(record);
+  if (isDeadLetter(record.headers)) return fromIndexer(record);
   let value: IngestValue | undefined;
   try {
     value = JSON.parse(record.value?.toString("utf8") ?? "") as IngestValue;

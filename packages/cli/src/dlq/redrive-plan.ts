@@ -1,4 +1,5 @@
-import { type Letter, redriveHeader } from "./letter.ts";
+import { redriveHeader } from "@wikistream/events";
+import type { Letter } from "./letter.ts";
 
 export interface OutgoingMessage {
   readonly key: Buffer | null;

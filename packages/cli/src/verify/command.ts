@@ -1,4 +1,4 @@
-import { recordHeaders } from "@wikistream/events";
+import { deadLetterHeaders, recordHeaders } from "@wikistream/events";
 import { createOpenSearch } from "@wikistream/opensearch";
 import type { Admin, Kafka } from "kafkajs";
 import type { Io } from "../io.ts";
@@ -34,7 +34,7 @@ async function deadLetteredIds(kafka: Kafka, admin: Admin, dlqTopic: string, top
   await readRanges(kafka, dlqTopic, ranges, {
     onRecords(records) {
       for (const record of records) {
-        const source = record.headers["wikistream-dlq-topic"]?.toString("utf8");
+        const source = record.headers[deadLetterHeaders.topic]?.toString("utf8");
         const id = record.headers[recordHeaders.metaId]?.toString("utf8");
         if (id !== undefined && source !== undefined && topics.includes(source)) ids.add(id);
       }
