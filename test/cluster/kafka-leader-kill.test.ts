@@ -20,7 +20,7 @@ afterAll(async () => {
 
 describe("cluster: kill -9 of a partition leader", () => {
   it("publishing and indexing go on, the broker rejoins, every meta.id is indexed exactly once", async () => {
-    run = await FaultRun.start({ factor: 100, perSecond: 250 });
+    run = await FaultRun.start({ copies: 7, perSecond: 250 });
     const current = run;
     const [topic] = current.streamTopics;
     if (topic === undefined) throw new Error("no stream topic");

@@ -20,7 +20,7 @@ afterAll(async () => {
 describe("cluster: rolling restart of the brokers", () => {
   it("publishing and indexing ride out three restarts, every meta.id is indexed exactly once", async () => {
     // Long enough at this rate to span three restarts (≈ 40 s each on a loaded 2-core machine).
-    run = await FaultRun.start({ factor: 120, perSecond: 150 });
+    run = await FaultRun.start({ copies: 8, perSecond: 150 });
     const current = run;
     await current.waitForPublished(1_500);
 

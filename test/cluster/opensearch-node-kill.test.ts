@@ -19,7 +19,7 @@ afterAll(async () => {
 
 describe("cluster: kill -9 of an OpenSearch node", () => {
   it("indexing continues on the replicas, nothing is lost, the node comes back quietly", async () => {
-    run = await FaultRun.start({ factor: 100, perSecond: 200 });
+    run = await FaultRun.start({ copies: 7, perSecond: 200 });
     const current = run;
     await waitFor(
       "documents in every index of the run",

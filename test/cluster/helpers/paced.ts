@@ -1,4 +1,4 @@
-import { loadAllRecordings, multiplyEvents, type RecordedEvent } from "@wikistream/replay";
+import { loadRecording, multiplyEvents, type RecordedEvent, recordingPath } from "@wikistream/replay";
 
 export interface PacedRecording {
   events: RecordedEvent[];
@@ -11,12 +11,19 @@ export interface PacedRecording {
 const tickMs = 100;
 
 /**
- * The real recordings, `factor` times with fresh meta.ids, replayed at a steady `perSecond`: each tick
- * of 100 ms releases a group of events. Only the replay's pacing clock (`dt`) is rewritten; the
+ * 2,673 real enwiki events from one 28-minute window: what a real stream holds during a fault, one
+ * monthly index. (The mixed recordings span 2020–2026, and their ~30 monthly indices, each with a
+ * replica, made index creation on the small 3-node OpenSearch the bottleneck, not the fault.)
+ */
+const MONTH_CAPTURE = "more/recentchange-enwiki-2026-07.ndjson";
+
+/**
+ * The one-month capture, `copies` times with fresh meta.ids, replayed at a steady `perSecond`: each
+ * tick of 100 ms releases a group of events. Only the replay's pacing clock (`dt`) is rewritten; the
  * events' own text, meta.dt included, stays as recorded.
  */
-export async function pacedRecording(factor: number, perSecond: number): Promise<PacedRecording> {
-  const copies = multiplyEvents(await loadAllRecordings(), factor);
+export async function pacedRecording(copiesOf: number, perSecond: number): Promise<PacedRecording> {
+  const copies = multiplyEvents(await loadRecording(recordingPath(MONTH_CAPTURE)), copiesOf);
   const perTick = Math.max(1, Math.round((perSecond * tickMs) / 1000));
   const start = Date.UTC(2026, 0, 1);
   const events = copies.map((event, i) => ({ ...event, dt: start + Math.floor(i / perTick) * tickMs }));

@@ -9,8 +9,8 @@ import { Sampler, streamEndedAt } from "./progress.ts";
 import { judge, type Verdict } from "./verdict.ts";
 
 export interface RunOptions {
-  /** Copies of the real recordings (187 events each), every copy with fresh meta.ids. */
-  factor: number;
+  /** Copies of the one-month capture (2,673 real events each), every copy with fresh meta.ids. */
+  copies: number;
   perSecond: number;
 }
 
@@ -60,7 +60,7 @@ export class FaultRun {
   }
 
   static async start(options: RunOptions): Promise<FaultRun> {
-    const recording = await pacedRecording(options.factor, options.perSecond);
+    const recording = await pacedRecording(options.copies, options.perSecond);
     const replay = await startReplayServer({ events: recording.events, pace: "original" });
     const kafka = new KafkaState();
     await kafka.connect();
