@@ -1,28 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { IndexerProcess } from "./helpers/indexer-process.ts";
+import { describe, expect, it } from "vitest";
+import { cliFixture } from "./helpers/fixture.ts";
 import {
-  cleanUp,
   cli,
-  cliNames,
-  createTopics,
   documents,
   endOffsets,
   fullyCommitted,
-  produce,
   type RealEvent,
   realEvents,
-  testKafka,
-  testOpenSearch,
   topicExists,
 } from "./helpers/services.ts";
 
 // A mapping conflict dead-letters five events; once it is lifted, `wikistream dlq redrive` brings
 // exactly those five back through the real indexer, and a second re-drive sends nothing.
-
-const names = cliNames();
-const kafka = testKafka();
-const client = testOpenSearch();
-let indexer: IndexerProcess | undefined;
 
 const real = await realEvents("mediawiki.page_change.v1", 45);
 if (real.length < 45) throw new Error(`expected 45 real page_change events, found ${real.length}`);
@@ -33,6 +22,8 @@ const conflicting: RealEvent[] = real.slice(40).map((event) => {
   parsed.performer.edit_count = "lots";
   return { ...event, data: JSON.stringify(parsed) };
 });
+const fixture = cliFixture([...good.slice(0, 20), ...conflicting, ...good.slice(20)], { indexer: true });
+const { names, kafka, client } = fixture;
 const redrive = [
   "dlq",
   "redrive",
@@ -43,18 +34,6 @@ const redrive = [
   "--audit-topic",
   names.auditTopic,
 ];
-
-beforeAll(async () => {
-  await createTopics(kafka, names);
-  await produce(kafka, names, [...good.slice(0, 20), ...conflicting, ...good.slice(20)]);
-  indexer = new IndexerProcess(names);
-  await indexer.until("the indexer to commit every record", () => fullyCommitted(kafka, names), 60_000);
-}, 90_000);
-
-afterAll(async () => {
-  await indexer?.stop();
-  await cleanUp(kafka, client, names);
-}, 60_000);
 
 describe("wikistream dlq (real Kafka, OpenSearch and indexer)", () => {
   it("lists the five letters by reason with their source, and shows one with its original bytes", async () => {
@@ -106,7 +85,11 @@ describe("wikistream dlq (real Kafka, OpenSearch and indexer)", () => {
     );
     expect(await endOffsets(kafka, names.topics.pageChange)).toBe(sentBefore + 5);
 
-    await indexer!.until("the re-driven records committed", () => fullyCommitted(kafka, names), 30_000);
+    await fixture.indexer.until(
+      "the re-driven records committed",
+      () => fullyCommitted(kafka, names),
+      30_000,
+    );
     const after = await documents(client, names.indexPrefix);
     expect([...after.keys()].sort()).toEqual(real.map((e) => e.metaId).sort());
     // Every document written once: the re-drive touched nothing but the five.

@@ -1,27 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { readRanges, topicRanges } from "../src/kafka/reader.ts";
-import {
-  cleanUp,
-  cliNames,
-  createTopics,
-  produce,
-  realEvents,
-  testKafka,
-  testOpenSearch,
-} from "./helpers/services.ts";
+import { cliFixture } from "./helpers/fixture.ts";
+import { realEvents } from "./helpers/services.ts";
 
 // Regression: with eachBatchAutoResolve off and nothing resolved, kafkajs fetched the first batch of a
 // partition again and again, so any range larger than one fetch was read forever (verify never ended).
 
-const names = cliNames();
-const kafka = testKafka();
 const events = await realEvents("mediawiki.recentchange", 100);
-
-beforeAll(async () => {
-  await createTopics(kafka, names);
-  await produce(kafka, names, events);
-}, 60_000);
-afterAll(() => cleanUp(kafka, testOpenSearch(), names), 60_000);
+const { names, kafka } = cliFixture(events);
 
 describe("readRanges (real Kafka)", () => {
   it("reads a range spanning many fetches exactly once, then stops", async () => {

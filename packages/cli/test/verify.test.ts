@@ -2,31 +2,18 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { IndexerProcess } from "./helpers/indexer-process.ts";
-import {
-  cleanUp,
-  cli,
-  cliNames,
-  createTopics,
-  fullyCommitted,
-  produce,
-  realEvents,
-  testKafka,
-  testOpenSearch,
-} from "./helpers/services.ts";
+import { cliFixture } from "./helpers/fixture.ts";
+import { cli, realEvents } from "./helpers/services.ts";
 
 // `wikistream verify` reconciles what the topics hold with what the index holds, per partition, and
 // exits 1 when a document is missing: here one deleted by hand behind the indexer's back.
 
-const names = cliNames();
-const kafka = testKafka();
-const client = testOpenSearch();
-let indexer: IndexerProcess | undefined;
 let dir = "";
 const events = [
   ...(await realEvents("mediawiki.recentchange", 40)),
   ...(await realEvents("mediawiki.page_change.v1", 20)),
 ];
+const { names, client } = cliFixture(events, { indexer: true });
 
 interface PartitionLine {
   topic: string;
@@ -50,17 +37,8 @@ const verify = async (metricsFile: string) => {
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "wikistream-verify-"));
-  await createTopics(kafka, names);
-  await produce(kafka, names, events);
-  indexer = new IndexerProcess(names);
-  await indexer.until("the indexer to commit every record", () => fullyCommitted(kafka, names), 60_000);
-}, 90_000);
-
-afterAll(async () => {
-  await indexer?.stop();
-  await cleanUp(kafka, client, names);
-  await rm(dir, { recursive: true, force: true });
-}, 60_000);
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
 
 describe("wikistream verify (real Kafka, OpenSearch and indexer)", () => {
   it("matches when every record has its document, per partition, and says so in the metrics file", async () => {
