@@ -88,18 +88,20 @@ export function openSearchConnectionFromEnv(
   return { url: parsed.toString().replace(/\/$/, ""), ssl, auth };
 }
 
+type AuthKind = (typeof openSearchAuthKinds)[number];
+type Credentials = { username: string | undefined; password: string | undefined };
+
+/** OPENSEARCH_AUTH (basic when credentials are given, else none) and what it needs. */
 function authFromEnv(
   raw: RawEnv,
   fromUrl: { username: string; password: string } | undefined,
   problems: Problems,
   read: ReadFile,
-): { kind: (typeof openSearchAuthKinds)[number]; auth: OpenSearchAuthSettings | undefined } {
+): { kind: AuthKind; auth: OpenSearchAuthSettings | undefined } {
   const username = secretFromEnv(raw, "OPENSEARCH_USERNAME", problems, read);
   const password = secretFromEnv(raw, "OPENSEARCH_PASSWORD", problems, read);
   const given = username !== undefined || password !== undefined;
-  const kind =
-    (raw.OPENSEARCH_AUTH as (typeof openSearchAuthKinds)[number] | undefined) ??
-    (given || fromUrl ? "basic" : "none");
+  const kind = (raw.OPENSEARCH_AUTH as AuthKind | undefined) ?? (given || fromUrl ? "basic" : "none");
   if (kind === "none") {
     if (given)
       problems.add(
@@ -115,33 +117,48 @@ function authFromEnv(
       );
     return { kind, auth: undefined };
   }
-  if (kind === "sigv4") {
-    if (given || fromUrl) {
-      problems.add(
-        "OPENSEARCH_AUTH",
-        "sigv4",
-        "signs with the AWS credential chain: unset OPENSEARCH_USERNAME/PASSWORD and the URL's credentials",
-      );
-    }
-    const region = requiredFromEnv(
-      raw,
-      "OPENSEARCH_AWS_REGION",
-      problems,
-      "OPENSEARCH_AUTH=sigv4 needs the domain's AWS region, e.g. us-east-1",
+  if (kind === "sigv4") return { kind, auth: sigv4FromEnv(raw, given || fromUrl !== undefined, problems) };
+  return { kind, auth: basicAuth({ username, password }, fromUrl, problems) };
+}
+
+function sigv4FromEnv(
+  raw: RawEnv,
+  credentialsGiven: boolean,
+  problems: Problems,
+): OpenSearchAuthSettings | undefined {
+  if (credentialsGiven) {
+    problems.add(
+      "OPENSEARCH_AUTH",
+      "sigv4",
+      "signs with the AWS credential chain: unset OPENSEARCH_USERNAME/PASSWORD and the URL's credentials",
     );
-    if (region === undefined) return { kind, auth: undefined };
-    return { kind, auth: { kind, region, service: raw.OPENSEARCH_AWS_SERVICE === "aoss" ? "aoss" : "es" } };
   }
-  if (fromUrl && given) {
+  const region = requiredFromEnv(
+    raw,
+    "OPENSEARCH_AWS_REGION",
+    problems,
+    "OPENSEARCH_AUTH=sigv4 needs the domain's AWS region, e.g. us-east-1",
+  );
+  if (region === undefined) return undefined;
+  return { kind: "sigv4", region, service: raw.OPENSEARCH_AWS_SERVICE === "aoss" ? "aoss" : "es" };
+}
+
+/** Basic auth from the URL's credentials or the variables, not both. */
+function basicAuth(
+  variables: Credentials,
+  fromUrl: Credentials | undefined,
+  problems: Problems,
+): OpenSearchAuthSettings | undefined {
+  if (fromUrl && (variables.username !== undefined || variables.password !== undefined)) {
     problems.add(
       "OPENSEARCH_URL",
       "(credentials in the URL)",
       "credentials are given twice: keep them in the URL or in OPENSEARCH_USERNAME/PASSWORD, not both",
     );
-    return { kind, auth: undefined };
+    return undefined;
   }
-  const user = fromUrl?.username ?? username;
-  const pass = fromUrl?.password ?? password;
+  const user = fromUrl?.username ?? variables.username;
+  const pass = fromUrl?.password ?? variables.password;
   if (!user)
     problems.add(
       "OPENSEARCH_USERNAME",
@@ -154,7 +171,7 @@ function authFromEnv(
       undefined,
       "OPENSEARCH_AUTH=basic needs OPENSEARCH_PASSWORD or OPENSEARCH_PASSWORD_FILE",
     );
-  return { kind, auth: user && pass ? { kind, username: user, password: pass } : undefined };
+  return user && pass ? { kind: "basic", username: user, password: pass } : undefined;
 }
 
 /** The OpenSearch connection variables with OPENSEARCH_URL, for tools and tests that read nothing else. */

@@ -54,53 +54,82 @@ export async function runApp<C, L extends RunnerLogger>(
     console.error(error instanceof Error ? error.message : String(error));
     return runtime.exit(1);
   }
-  const logger = spec.createLogger(config, runtime);
-  let server: { port: number; close: () => Promise<void> } | undefined;
-  let shuttingDown = false;
+  await new AppRun(runtime, spec, config).start();
+}
 
-  async function shutdown(reason: string, code: number): Promise<void> {
-    if (shuttingDown) return;
-    shuttingDown = true;
+/** One run of an app with a valid config: built, then started, then shut down once. */
+class AppRun<C, L extends RunnerLogger> {
+  readonly #runtime: Runtime;
+  readonly #spec: AppSpec<C, L>;
+  readonly #config: C;
+  readonly #logger: L;
+  readonly #parts: AppParts;
+  #server: { port: number; close: () => Promise<void> } | undefined;
+  #shuttingDown = false;
+
+  constructor(runtime: Runtime, spec: AppSpec<C, L>, config: C) {
+    this.#runtime = runtime;
+    this.#spec = spec;
+    this.#config = config;
+    const logger = spec.createLogger(config, runtime);
+    this.#logger = logger;
+    this.#parts = spec.create({ config, runtime, logger, fatal: (reason) => void this.#shutdown(reason, 1) });
+    runtime.onShutdownSignal((signal) => void this.#shutdown(signal, 0));
+  }
+
+  /** Listens, then starts the service; a start-up failure is explained in one line and exits 1. */
+  async start(): Promise<void> {
+    const spec = this.#spec;
+    const config = this.#config;
+    try {
+      const { hostname, port } = spec.http(config);
+      this.#server = await this.#runtime.serve({ fetch: this.#parts.fetch, hostname, port });
+      this.#logger.info("http listening", {
+        url: `http://${hostname}:${this.#server.port}`,
+        routes: ["/healthz", "/readyz", "/metrics", "/status"],
+      });
+      await this.#parts.service.start();
+      if (!this.#shuttingDown) this.#logger.info(`${spec.name} running`, spec.runningFields?.(config) ?? {});
+    } catch (error) {
+      if (this.#shuttingDown) return;
+      await this.#failedStart(error);
+    }
+  }
+
+  async #failedStart(error: unknown): Promise<void> {
+    const { name } = this.#spec;
+    const line = this.#spec.explainStartupError(error, this.#config);
+    this.#logger.error(`${name} failed to start`, { error, message: line });
+    console.error(`${name}: ${line}`);
+    this.#shuttingDown = true;
+    await this.#parts.service.stop().catch(() => 0);
+    await this.#server?.close().catch(() => {});
+    await this.#parts.close?.().catch(() => {});
+    return this.#runtime.exit(1);
+  }
+
+  /** Drains, closes and exits with the worse of the service's code and `code`; once. */
+  async #shutdown(reason: string, code: number): Promise<void> {
+    if (this.#shuttingDown) return;
+    this.#shuttingDown = true;
+    const logger = this.#logger;
     logger.info("shutting down: draining in-flight work", { reason });
-    const backstopMs = spec.shutdownBackstopMs(config);
+    const backstopMs = this.#spec.shutdownBackstopMs(this.#config);
     const backstop = setTimeout(() => {
       logger.error("shutdown did not finish in time; exiting (the next start resumes from Kafka)", {
         afterMs: backstopMs,
       });
-      runtime.exit(1);
+      this.#runtime.exit(1);
     }, backstopMs);
     try {
-      const stopped = await parts.service.stop();
-      await server?.close();
-      await parts.close?.().catch(() => {});
+      const stopped = await this.#parts.service.stop();
+      await this.#server?.close();
+      await this.#parts.close?.().catch(() => {});
       clearTimeout(backstop);
-      runtime.exit(Math.max(stopped, code));
+      this.#runtime.exit(Math.max(stopped, code));
     } catch (error) {
       logger.error("shutdown failed", { error, reason });
-      runtime.exit(1);
+      this.#runtime.exit(1);
     }
-  }
-
-  const parts = spec.create({ config, runtime, logger, fatal: (reason) => void shutdown(reason, 1) });
-  runtime.onShutdownSignal((signal) => void shutdown(signal, 0));
-  try {
-    const { hostname, port } = spec.http(config);
-    server = await runtime.serve({ fetch: parts.fetch, hostname, port });
-    logger.info("http listening", {
-      url: `http://${hostname}:${server.port}`,
-      routes: ["/healthz", "/readyz", "/metrics", "/status"],
-    });
-    await parts.service.start();
-    if (!shuttingDown) logger.info(`${spec.name} running`, spec.runningFields?.(config) ?? {});
-  } catch (error) {
-    if (shuttingDown) return;
-    const line = spec.explainStartupError(error, config);
-    logger.error(`${spec.name} failed to start`, { error, message: line });
-    console.error(`${spec.name}: ${line}`);
-    shuttingDown = true;
-    await parts.service.stop().catch(() => 0);
-    await server?.close().catch(() => {});
-    await parts.close?.().catch(() => {});
-    return runtime.exit(1);
   }
 }

@@ -29,6 +29,13 @@ const alternatives =
   "set INGEST_START_POLICY=since with INGEST_SINCE=<ISO-8601 time or epoch ms> to re-read from a time " +
   "(EventStreams keeps about a week), or INGEST_START_POLICY=latest to start at the live edge";
 
+const start = (
+  from: StartFrom,
+  level: "info" | "warn",
+  message: string,
+  ids: { lastEventId?: string | undefined; since?: string | undefined } = {},
+): StartDecision => ({ kind: "start", from, lastEventId: ids.lastEventId, since: ids.since, level, message });
+
 /**
  * Where to start, by policy; never the live edge without saying so. With `resume`, topics that held
  * records and hold none now (retention, or recreated and written to by something else) mean the resume
@@ -41,26 +48,19 @@ export function decideStart(
   kafka: KafkaStartFacts,
   configuredSince: string | undefined,
 ): StartDecision {
-  const start = (
-    from: StartFrom,
-    level: "info" | "warn",
-    message: string,
-    ids: { lastEventId?: string; since?: string } = {},
-  ) => ({ kind: "start", from, lastEventId: ids.lastEventId, since: ids.since, level, message }) as const;
   if (policy === "latest") {
     const skipped = kafka.lastEventId || kafka.since ? "; the resume point Kafka holds is ignored" : "";
     return start("latest", "warn", `INGEST_START_POLICY=latest: starting at the live edge${skipped}`);
   }
   if (policy === "since") {
-    return start(
-      "since",
-      "warn",
-      `INGEST_START_POLICY=since: starting from INGEST_SINCE=${configuredSince}`,
-      {
-        since: configuredSince,
-      },
-    );
+    const message = `INGEST_START_POLICY=since: starting from INGEST_SINCE=${configuredSince}`;
+    return start("since", "warn", message, { since: configuredSince });
   }
+  return decideResume(kafka, configuredSince);
+}
+
+/** INGEST_START_POLICY=resume: Kafka's resume point, else INGEST_SINCE on a first start, else refuse or the live edge. */
+function decideResume(kafka: KafkaStartFacts, configuredSince: string | undefined): StartDecision {
   if (kafka.lastEventId) {
     return start("resume_id", "info", "resuming from the id recovered from kafka", {
       lastEventId: kafka.lastEventId,
@@ -83,14 +83,8 @@ export function decideStart(
     };
   }
   if (configuredSince !== undefined) {
-    return start(
-      "since",
-      "info",
-      `no resume point in kafka (first start): starting from INGEST_SINCE=${configuredSince}`,
-      {
-        since: configuredSince,
-      },
-    );
+    const message = `no resume point in kafka (first start): starting from INGEST_SINCE=${configuredSince}`;
+    return start("since", "info", message, { since: configuredSince });
   }
   return start(
     "latest",
