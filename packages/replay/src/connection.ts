@@ -65,34 +65,61 @@ const untilAborted = (signal: AbortSignal) =>
     else signal.addEventListener("abort", () => resolve(), { once: true });
   });
 
-/**
- * Streams one connection until the recording ends, a limit or fault ends it, the client leaves or the
- * server closes. Limits end the response only between frames, never inside one.
- */
-export async function runConnection(run: ConnectionRun): Promise<void> {
-  const { res, positions, settings, stats } = run;
-  const eol = settings.lineEnding;
-  const gone = new AbortController(); // client left or server closing: stop writing at once
-  const wake = new AbortController(); // gone or a deadline: cut short any sleep
+/** When a connection stops: `gone` at once, `deadline` between frames (closeAfterMs). */
+interface ConnectionWatch {
+  /** The client left or the server is closing: stop writing at once. */
+  readonly gone: AbortSignal;
+  /** Gone or the deadline passed: cut any sleep short. */
+  readonly wake: AbortSignal;
+  readonly deadline: boolean;
+  dispose(): void;
+}
+
+function watchConnection(run: ConnectionRun): ConnectionWatch {
+  const gone = new AbortController();
+  const wake = new AbortController();
   let deadline = false;
   const leave = () => {
     gone.abort();
     wake.abort();
   };
-  res.on("close", leave);
+  run.res.on("close", leave);
   // A reset socket reports an error on the response; the connection is over either way.
-  res.on("error", leave);
+  run.res.on("error", leave);
   run.serverSignal.addEventListener("abort", leave, { once: true });
+  const closeAfterMs = run.settings.closeAfterMs;
   const timer =
-    settings.closeAfterMs === undefined
+    closeAfterMs === undefined
       ? undefined
       : setTimeout(() => {
           deadline = true;
           wake.abort();
-        }, settings.closeAfterMs);
+        }, closeAfterMs);
+  return {
+    gone: gone.signal,
+    wake: wake.signal,
+    get deadline() {
+      return deadline;
+    },
+    dispose() {
+      clearTimeout(timer);
+      run.serverSignal.removeEventListener("abort", leave);
+    },
+  };
+}
 
+/**
+ * Streams one connection until the recording ends, a limit or fault ends it, the client leaves or the
+ * server closes. Limits end the response only between frames, never inside one. One loop on purpose
+ * (a few lines over a screen): what was sent, the previous event's time and the pending fault are its
+ * state; watching, idling and the faults themselves live in the functions around it.
+ */
+export async function runConnection(run: ConnectionRun): Promise<void> {
+  const { res, positions, settings, stats } = run;
+  const eol = settings.lineEnding;
+  const watch = watchConnection(run);
   let fault = stats.fault?.kind === "status" ? undefined : stats.fault;
-  const writer = createWriter(res, gone.signal, settings.chunking);
+  const writer = createWriter(res, watch.gone, settings.chunking);
   const currentId = () => eventIdFor(positions, settings.idMode, settings.standbyDatacenter);
   let sent = 0;
   const end = (reason: EndReason) => {
@@ -108,30 +135,25 @@ export async function runConnection(run: ConnectionRun): Promise<void> {
     let previousDt: number | undefined;
     for (;;) {
       if (fault !== undefined && fault.afterEvents === sent) {
-        const outcome = await inject(run, fault, sent, writer, currentId(), gone.signal);
+        const outcome = await inject(run, fault, sent, writer, currentId(), watch.gone);
         fault = undefined; // each fault fires once per connection
         if (outcome === "ended") return end("fault");
       }
-      if (deadline) return end("close_after_ms");
+      if (watch.deadline) return end("close_after_ms");
       if (settings.closeAfterEvents !== undefined && sent >= settings.closeAfterEvents) {
         return end("close_after_events");
       }
       const position = nextPosition(positions);
       if (position === undefined) {
         if (settings.onEnd === "close") return end("end_of_recording");
-        // Like a quiet live stream: nothing to send, but the connection stays up.
-        while (!deadline) {
-          await sleep(settings.keepaliveMs, undefined, { signal: wake.signal }).catch(() => undefined);
-          if (gone.signal.aborted) return;
-          if (!deadline) await writer.write(commentLine("", eol));
-        }
+        if (!(await holdOpen(watch, writer, settings))) return;
         continue;
       }
       const dt = position.sequence.dtAt(position.next);
       const wait = delayBefore(settings.pace, previousDt, dt ?? 0, settings.maxGapMs);
-      if (wait > 0) await sleep(wait, undefined, { signal: wake.signal }).catch(() => undefined);
-      if (gone.signal.aborted) return;
-      if (deadline) continue;
+      if (wait > 0) await sleep(wait, undefined, { signal: watch.wake }).catch(() => undefined);
+      if (watch.gone.aborted) return;
+      if (watch.deadline) continue;
       const event = take(position);
       if (event === undefined) continue;
       previousDt = event.dt;
@@ -143,12 +165,24 @@ export async function runConnection(run: ConnectionRun): Promise<void> {
   } catch (error) {
     if (!isAbort(error)) throw error;
   } finally {
-    clearTimeout(timer);
-    run.serverSignal.removeEventListener("abort", leave);
+    watch.dispose();
     end(run.serverSignal.aborted ? "server_closed" : "client_closed");
     stats.open = false;
     if (!res.destroyed && !res.writableEnded) res.end();
   }
+}
+
+/**
+ * Like a quiet live stream: nothing to send, but the connection stays up, a comment every keepaliveMs,
+ * until the deadline. False when the client left meanwhile.
+ */
+async function holdOpen(watch: ConnectionWatch, writer: Writer, settings: StreamSettings): Promise<boolean> {
+  while (!watch.deadline) {
+    await sleep(settings.keepaliveMs, undefined, { signal: watch.wake }).catch(() => undefined);
+    if (watch.gone.aborted) return false;
+    if (!watch.deadline) await writer.write(commentLine("", settings.lineEnding));
+  }
+  return true;
 }
 
 /** Performs a fault; "ended" when the connection must not go on. */
@@ -160,9 +194,7 @@ async function inject(
   id: string,
   gone: AbortSignal,
 ): Promise<"ended" | "continue"> {
-  const { res, settings, stats } = run;
-  const eol = settings.lineEnding;
-  const base = { connection: stats.index, fault, afterEvents: sent };
+  const base = { connection: run.stats.index, fault, afterEvents: sent };
   switch (fault.kind) {
     case "close":
       run.onInjected(base);
@@ -171,40 +203,63 @@ async function inject(
       run.onInjected(base);
       await untilAborted(gone);
       return "ended";
-    case "garbage": {
-      const custom =
-        typeof fault.bytes === "string" || fault.bytes === undefined ? fault.bytes : Buffer.from(fault.bytes);
-      await writer.write(custom ?? eventFrame(id, GARBAGE_NOT_JSON, eol));
-      await writer.write(eventFrame(id, GARBAGE_SCHEMA_VIOLATION, eol));
-      const first = custom === undefined ? GARBAGE_NOT_JSON : custom.toString();
-      run.onInjected({ ...base, payloads: [first, GARBAGE_SCHEMA_VIOLATION] });
+    case "garbage":
+      run.onInjected({
+        ...base,
+        payloads: await writeGarbage(fault.bytes, writer, id, run.settings.lineEnding),
+      });
       return "continue";
-    }
-    case "oversized": {
-      await writer.write(`event: message${eol}id: ${id}${eol}data: `);
-      // One reused block: the server itself stays small however long the line.
-      const block = Buffer.alloc(64 * 1024, "x");
-      for (let left = fault.bytes; left > 0; left -= block.length) {
-        await writer.write(left >= block.length ? block : block.subarray(0, left));
-      }
-      await writer.write(eol + eol);
+    case "oversized":
+      await writeOversized(fault.bytes, writer, id, run.settings.lineEnding);
       run.onInjected({ ...base, dataBytes: fault.bytes });
       return "continue";
-    }
-    case "dropMidFrame": {
-      const position = nextPosition(run.positions);
-      const next = position?.sequence.at(position.next);
-      // Nothing left to cut: drop the connection between frames instead.
-      const frame = next === undefined ? undefined : Buffer.from(eventFrame(id, next.data, eol), "utf8");
-      const cut = frame === undefined ? { head: Buffer.alloc(0), insideCharacter: false } : cutFrame(frame);
-      if (cut.head.length > 0) {
-        // Wait until the half frame is handed to the kernel, so the client really receives it.
-        await new Promise<void>((resolve) => res.write(cut.head, () => resolve()));
-      }
-      run.onInjected({ ...base, bytesSent: cut.head.length, insideCharacter: cut.insideCharacter });
-      res.socket?.destroy();
-      res.destroy();
+    case "dropMidFrame":
+      run.onInjected({ ...base, ...(await writeHalfFrame(run, id)) });
+      run.res.socket?.destroy();
+      run.res.destroy();
       return "ended";
-    }
   }
+}
+
+/** Two frames that are not events: the given bytes (or text that is not JSON), then a schema violation. */
+async function writeGarbage(
+  bytes: string | Uint8Array | undefined,
+  writer: Writer,
+  id: string,
+  eol: LineEnding,
+): Promise<[string, string]> {
+  const custom = typeof bytes === "string" || bytes === undefined ? bytes : Buffer.from(bytes);
+  await writer.write(custom ?? eventFrame(id, GARBAGE_NOT_JSON, eol));
+  await writer.write(eventFrame(id, GARBAGE_SCHEMA_VIOLATION, eol));
+  return [custom === undefined ? GARBAGE_NOT_JSON : custom.toString(), GARBAGE_SCHEMA_VIOLATION];
+}
+
+/** One frame whose data line is `bytes` long. */
+async function writeOversized(bytes: number, writer: Writer, id: string, eol: LineEnding): Promise<void> {
+  await writer.write(`event: message${eol}id: ${id}${eol}data: `);
+  // One reused block: the server itself stays small however long the line.
+  const block = Buffer.alloc(64 * 1024, "x");
+  for (let left = bytes; left > 0; left -= block.length) {
+    await writer.write(left >= block.length ? block : block.subarray(0, left));
+  }
+  await writer.write(eol + eol);
+}
+
+/** Sends half of the next frame (the connection is reset after it). */
+async function writeHalfFrame(
+  run: ConnectionRun,
+  id: string,
+): Promise<{ bytesSent: number; insideCharacter: boolean }> {
+  const { res } = run;
+  const position = nextPosition(run.positions);
+  const next = position?.sequence.at(position.next);
+  // Nothing left to cut: drop the connection between frames instead.
+  const frame =
+    next === undefined ? undefined : Buffer.from(eventFrame(id, next.data, run.settings.lineEnding), "utf8");
+  const cut = frame === undefined ? { head: Buffer.alloc(0), insideCharacter: false } : cutFrame(frame);
+  if (cut.head.length > 0) {
+    // Wait until the half frame is handed to the kernel, so the client really receives it.
+    await new Promise<void>((resolve) => res.write(cut.head, () => resolve()));
+  }
+  return { bytesSent: cut.head.length, insideCharacter: cut.insideCharacter };
 }

@@ -90,6 +90,23 @@ function checkFault(fault: Fault | undefined, index: number): void {
   }
 }
 
+function checkLimits(options: ReplayServerOptions, port: number): void {
+  check(Number.isInteger(port) && port >= 0 && port <= 65535, `port must be 0..65535, got ${port}`);
+  check(isCount(options.closeAfterEvents), "closeAfterEvents must be an integer >= 0");
+  check(isDuration(options.closeAfterMs), "closeAfterMs must be >= 0");
+  check(isDuration(options.maxGapMs), "maxGapMs must be >= 0");
+  check(options.keepaliveMs === undefined || options.keepaliveMs > 0, "keepaliveMs must be > 0");
+}
+
+function resolveChunking(option: ReplayServerOptions["chunking"]): ChunkingOptions | undefined {
+  const chunking = option === true ? {} : option === false ? undefined : option;
+  if (chunking !== undefined) {
+    check(isCount(chunking.minBytes) && chunking.minBytes !== 0, "chunking.minBytes must be an integer >= 1");
+    check(isCount(chunking.maxBytes) && chunking.maxBytes !== 0, "chunking.maxBytes must be an integer >= 1");
+  }
+  return chunking;
+}
+
 /** Validates once, up front, so a bad option fails at start and not on the first connection. */
 export function resolveOptions(options: ReplayServerOptions): ResolvedOptions {
   const pace = options.pace ?? "fast";
@@ -98,11 +115,7 @@ export function resolveOptions(options: ReplayServerOptions): ResolvedOptions {
     `pace must be "fast", "original" or a positive number, got ${String(pace)}`,
   );
   const port = options.port ?? 0;
-  check(Number.isInteger(port) && port >= 0 && port <= 65535, `port must be 0..65535, got ${port}`);
-  check(isCount(options.closeAfterEvents), "closeAfterEvents must be an integer >= 0");
-  check(isDuration(options.closeAfterMs), "closeAfterMs must be >= 0");
-  check(isDuration(options.maxGapMs), "maxGapMs must be >= 0");
-  check(options.keepaliveMs === undefined || options.keepaliveMs > 0, "keepaliveMs must be > 0");
+  checkLimits(options, port);
   const lineEnding = options.lineEnding ?? "\n";
   check(["\n", "\r\n", "\r"].includes(lineEnding), "lineEnding must be \\n, \\r\\n or \\r");
   const idMode = options.idMode ?? "offset";
@@ -120,11 +133,7 @@ export function resolveOptions(options: ReplayServerOptions): ResolvedOptions {
     !(minusOneMeans === "latest" && options.loop === true),
     'minusOneMeans "latest" cannot be used with loop',
   );
-  const chunking = options.chunking === true ? {} : options.chunking === false ? undefined : options.chunking;
-  if (chunking !== undefined) {
-    check(isCount(chunking.minBytes) && chunking.minBytes !== 0, "chunking.minBytes must be an integer >= 1");
-    check(isCount(chunking.maxBytes) && chunking.maxBytes !== 0, "chunking.maxBytes must be an integer >= 1");
-  }
+  const chunking = resolveChunking(options.chunking);
   const faults = options.faults ?? [];
   faults.forEach(checkFault);
   return {

@@ -34,33 +34,17 @@ export interface ReadOptions {
 }
 
 export async function readStream(url: string, options: ReadOptions = {}): Promise<ReadResult> {
-  const controller = new AbortController();
-  let end: ReadEnd | undefined;
-  const stop = (reason: ReadEnd) => {
-    end ??= reason;
-    controller.abort();
-  };
-  const overall = setTimeout(() => stop("timeout"), options.timeoutMs ?? 5000);
-  let idle: NodeJS.Timeout | undefined;
-  const touch = () => {
-    if (options.idleMs === undefined) return;
-    clearTimeout(idle);
-    idle = setTimeout(() => stop("idle"), options.idleMs);
-  };
-  const events: ReceivedEvent[] = [];
-  const comments: string[] = [];
-  const rawChunks: Buffer[] = [];
-  let error: unknown;
+  const read = new BoundedRead(options);
   try {
     const headers: Record<string, string> = { accept: "text/event-stream" };
     if (options.lastEventId !== undefined) headers["last-event-id"] = options.lastEventId;
-    const response = await fetch(url, { headers, signal: controller.signal });
+    const response = await fetch(url, { headers, signal: read.signal });
     if (!response.ok || response.body === null) {
       return {
         status: response.status,
         headers: response.headers,
-        events,
-        comments,
+        events: [],
+        comments: [],
         raw: Buffer.alloc(0),
         chunks: 0,
         end: "eof",
@@ -68,53 +52,101 @@ export async function readStream(url: string, options: ReadOptions = {}): Promis
         body: await response.text(),
       };
     }
+    await read.consume(response.body);
+    return read.result(response);
+  } finally {
+    read.dispose();
+  }
+}
+
+/** One read of a stream body, ended by the first limit reached (or the body's end, or an error). */
+class BoundedRead {
+  readonly #options: ReadOptions;
+  readonly #controller = new AbortController();
+  readonly #overall: NodeJS.Timeout;
+  readonly #events: ReceivedEvent[] = [];
+  readonly #comments: string[] = [];
+  readonly #rawChunks: Buffer[] = [];
+  #idle: NodeJS.Timeout | undefined;
+  #end: ReadEnd | undefined;
+  #error: unknown;
+
+  constructor(options: ReadOptions) {
+    this.#options = options;
+    this.#overall = setTimeout(() => this.#stop("timeout"), options.timeoutMs ?? 5000);
+  }
+
+  get signal(): AbortSignal {
+    return this.#controller.signal;
+  }
+
+  async consume(body: ReadableStream<Uint8Array>): Promise<void> {
+    const options = this.#options;
     const parser = createParser({
       onEvent: (message) => {
         // One network chunk can hold many frames; nothing counts after a limit is reached.
-        if (end !== undefined) return;
-        events.push({ event: message.event, id: message.id, data: message.data });
-        if (options.maxEvents !== undefined && events.length >= options.maxEvents) stop("max_events");
+        if (this.#end !== undefined) return;
+        this.#events.push({ event: message.event, id: message.id, data: message.data });
+        if (options.maxEvents !== undefined && this.#events.length >= options.maxEvents)
+          this.#stop("max_events");
       },
       onComment: (comment) => {
-        if (end !== undefined) return;
-        comments.push(comment);
-        if (options.maxComments !== undefined && comments.length >= options.maxComments) stop("max_comments");
+        if (this.#end !== undefined) return;
+        this.#comments.push(comment);
+        if (options.maxComments !== undefined && this.#comments.length >= options.maxComments)
+          this.#stop("max_comments");
       },
     });
     // A streaming decoder: UTF-8 characters split across chunks must come out whole.
     const decoder = new TextDecoder("utf-8");
-    touch();
+    this.#touch();
     try {
-      const reader = response.body.getReader();
+      const reader = body.getReader();
       for (;;) {
         const { done, value } = await reader.read();
         if (done) break;
-        rawChunks.push(Buffer.from(value));
-        touch();
+        this.#rawChunks.push(Buffer.from(value));
+        this.#touch();
         parser.feed(decoder.decode(value, { stream: true }));
-        if (end !== undefined) break;
+        if (this.#end !== undefined) break;
       }
-      end ??= "eof";
+      this.#end ??= "eof";
     } catch (caught) {
-      if (end === undefined) {
-        end = "error";
-        error = caught;
+      if (this.#end === undefined) {
+        this.#end = "error";
+        this.#error = caught;
       }
     }
+  }
+
+  result(response: Response): ReadResult {
     return {
       status: response.status,
       headers: response.headers,
-      events,
-      comments,
-      raw: Buffer.concat(rawChunks),
-      chunks: rawChunks.length,
-      end,
-      error,
+      events: this.#events,
+      comments: this.#comments,
+      raw: Buffer.concat(this.#rawChunks),
+      chunks: this.#rawChunks.length,
+      end: this.#end ?? "eof",
+      error: this.#error,
       body: undefined,
     };
-  } finally {
-    clearTimeout(overall);
-    clearTimeout(idle);
-    controller.abort();
+  }
+
+  dispose(): void {
+    clearTimeout(this.#overall);
+    clearTimeout(this.#idle);
+    this.#controller.abort();
+  }
+
+  #stop(reason: ReadEnd): void {
+    this.#end ??= reason;
+    this.#controller.abort();
+  }
+
+  #touch(): void {
+    if (this.#options.idleMs === undefined) return;
+    clearTimeout(this.#idle);
+    this.#idle = setTimeout(() => this.#stop("idle"), this.#options.idleMs);
   }
 }
