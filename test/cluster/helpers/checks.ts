@@ -16,5 +16,6 @@ export function expectExactlyOnce(outcome: Outcome, logs: string): void {
   }).toEqual({ missing: 0, sample: [], unexpected: 0, duplicates: 0 });
   expect(outcome.deadLetters, "dead letters").toBe(0);
   expect(outcome.timedOut, "every document searchable in time").toBe(false);
+  expect(outcome.lagAtStop, "records the indexer had not committed before SIGTERM").toBe(0);
   expect(outcome.exitCodes, `exit codes after SIGTERM\n${logs}`).toEqual([0, 0]);
 }

@@ -14,6 +14,7 @@ export interface FaultFigures {
   "kafka duplicates": number;
   "rewritten (version > 1)": number;
   "dead letters": number;
+  "lag at stop": number;
   "wall (ms)": number;
 }
 
@@ -37,6 +38,7 @@ export function faultFigures(
     "kafka duplicates": outcome.kafkaRecords - outcome.expected,
     "rewritten (version > 1)": outcome.rewritten,
     "dead letters": outcome.deadLetters,
+    "lag at stop": outcome.lagAtStop,
     "wall (ms)": outcome.wallMs,
   };
 }

@@ -25,6 +25,11 @@ export interface Outcome extends Verdict {
   wallMs: number;
   /** Not every expected document was searchable in time. */
   timedOut: boolean;
+  /**
+   * Records the indexer's group had not committed when the pipeline was stopped: 0 once it caught up.
+   * SIGTERM is sent only after that (or a deadline), so a clean exit 0 is what the test can demand.
+   */
+  lagAtStop: number;
 }
 
 /**
@@ -114,13 +119,33 @@ export class FaultRun {
       },
     );
     const wallMs = Date.now() - this.startedAt;
+    const lagAtStop = await this.#untilCaughtUp(timeoutMs);
     const bothRunning = this.bothRunning();
     const verdict = judge(this.recording.expected, await this.opensearch.documents());
     const kafkaRecords = await this.kafka.records(this.#pipeline.streamTopics);
     const deadLetters = await this.kafka.records(this.#pipeline.dlqTopics);
     await this.sampler.stop();
     const exitCodes = await stopPipeline(this.#pipeline);
-    return { ...verdict, kafkaRecords, deadLetters, bothRunning, exitCodes, wallMs, timedOut };
+    return { ...verdict, kafkaRecords, deadLetters, bothRunning, exitCodes, wallMs, timedOut, lagAtStop };
+  }
+
+  /**
+   * Waits until the indexer has committed every record (documents can be searchable while retried
+   * bulks of them are still in flight); the lag left when `timeoutMs` passes.
+   */
+  async #untilCaughtUp(timeoutMs: number): Promise<number> {
+    const lag = () => this.kafka.groupLag(this.names.groupId, this.#pipeline.streamTopics);
+    let last = Number.NaN;
+    await waitFor(
+      "the indexer's group committed every record",
+      async () => {
+        last = await lag();
+        return last === 0;
+      },
+      timeoutMs,
+      1_000,
+    ).catch((error: unknown) => console.warn(`${String(error)}; lag ${last}`));
+    return last;
   }
 
   logs(): string {
