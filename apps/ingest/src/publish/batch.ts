@@ -1,5 +1,6 @@
 import { recordHeaders as headerNames } from "@wikistream/events";
-import type { ProduceErrorKind } from "@wikistream/kafka";
+import { type ProduceErrorKind, produceErrorCode } from "@wikistream/kafka";
+import { errorMessage } from "@wikistream/resilience";
 import { CompressionTypes, type Message, type ProducerBatch } from "kafkajs";
 import type { OutboundRecord } from "../records/record.ts";
 
@@ -89,4 +90,32 @@ function oldestEventTime(batch: readonly OutboundRecord[], fallback: string | un
   if (times.length > 0) return String(Math.min(...times) - 1000);
   // Only dead letters so far: restart from where this run started, never from "now".
   return fallback ?? String(Date.now());
+}
+
+/** What a failed attempt is logged with. */
+export type FailureContext = {
+  error: string;
+  code: string;
+  records: number;
+  topics: string[];
+  attempt: number;
+};
+
+export function failureContext(
+  error: unknown,
+  batch: readonly OutboundRecord[],
+  attempt: number,
+): FailureContext {
+  return {
+    error: errorMessage(error),
+    code: produceErrorCode(error),
+    records: batch.length,
+    topics: [...new Set(batch.map((r) => r.topic))],
+    attempt,
+  };
+}
+
+/** A single record, as logged when Kafka refuses it as too large. */
+export function recordContext(record: OutboundRecord) {
+  return { topic: record.topic, sseId: record.sseId, metaId: record.metaId, bytes: record.value.length };
 }

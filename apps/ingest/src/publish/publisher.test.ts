@@ -81,6 +81,44 @@ describe("Publisher", () => {
     await publisher.stop({ drainTimeoutMs: 10 });
   });
 
+  it("stops reading once the records held reach bufferBytes, below bufferSize, and cuts batches at batchBytes", async () => {
+    let release: () => void = () => {};
+    const { producer, sent } = fakeProducer(() => new Promise<void>((resolve) => (release = resolve)));
+    const big = (n: number) => ({ ...record(n), value: "x".repeat(99), key: "k" }); // 100 each
+    const publisher = new Publisher({
+      ...options,
+      producer,
+      batchSize: 10,
+      bufferSize: 10,
+      bufferBytes: 300,
+      batchBytes: 200,
+    });
+    for (const n of [1, 2, 3]) await publisher.enqueue(big(n));
+    publisher.start();
+    let fourthHeld = false;
+    const fourth = publisher.enqueue(big(4)).then(() => (fourthHeld = true));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect({ fourthHeld, depth: publisher.depth, heldBytes: publisher.heldBytes }).toEqual({
+      fourthHeld: false,
+      depth: 3,
+      heldBytes: 300,
+    });
+    release();
+    await fourth;
+    expect(sent[0]?.topicMessages?.[0]?.messages.map((m) => m.key)).toEqual(["k", "k"]);
+    const stopped = publisher.stop();
+    for (let i = 0; i < 5; i++) {
+      release();
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    await stopped;
+    const sizes = sent.map((b) => b.topicMessages?.[0]?.messages.length ?? 0);
+    expect(sizes[0]).toBe(2);
+    expect(Math.max(...sizes)).toBe(2);
+    expect(sizes.reduce((a, b) => a + b)).toBe(4);
+    expect(publisher.lastAckedSseId).toBe("id-4");
+  });
+
   it("gives up at the drain deadline while Kafka does not answer, and reports what stayed unpublished", async () => {
     const { producer } = fakeProducer(() => new Promise(() => {}));
     const publisher = new Publisher({ ...options, producer });

@@ -1,47 +1,22 @@
-import { classifyProduceError, type ProduceErrorKind, produceErrorCode } from "@wikistream/kafka";
-import type { Logger } from "@wikistream/log";
+import { classifyProduceError, type ProduceErrorKind } from "@wikistream/kafka";
 import { type Backoff, createBackoff, errorMessage, sleep } from "@wikistream/resilience";
 import type { Producer } from "kafkajs";
 import type { OutboundRecord } from "../records/record.ts";
-import { planAfterFailure, producerBatch, resendLater, resumeHeadersFor } from "./batch.ts";
-import { unlessAborted, Waiters } from "./waiting.ts";
+import {
+  type FailureContext,
+  failureContext,
+  planAfterFailure,
+  producerBatch,
+  type Resend,
+  recordContext,
+  resendLater,
+  resumeHeadersFor,
+} from "./batch.ts";
+import { HeldRecords } from "./held.ts";
+import { defaultBatchBytes, defaultBufferBytes, type PublisherOptions } from "./publisher-options.ts";
+import { abortAfter, unlessAborted, Waiters } from "./waiting.ts";
 
-export interface PublisherOptions {
-  producer: Producer;
-  acks: -1 | 0 | 1;
-  batchSize: number;
-  lingerMs: number;
-  /** Records held at most; enqueue() waits beyond it, which stops the stream reader. */
-  bufferSize: number;
-  logger: Logger;
-  /** The SSE id the stream was (re)started from: the resume point of the first batch. */
-  startId?: string | undefined;
-  /** The `since` the stream was started from when no id was known; the fallback resume point. */
-  startSince?: string | undefined;
-  retryInitialMs?: number;
-  retryMaxMs?: number;
-  onAcked?: (records: readonly OutboundRecord[], latencySeconds: number) => void;
-  onSendError?: (error: unknown, records: readonly OutboundRecord[], kind: ProduceErrorKind) => void;
-  /**
-   * Told of each failure retrying cannot fix (see planAfterFailure), with its Kafka code: ingest is
-   * blocked until the next acknowledgement (onAcked).
-   */
-  onBlocked?: (code: string, error: unknown) => void;
-  /**
-   * The dead letter to publish instead of a single record Kafka refuses as too large, or undefined to
-   * drop it (a dead letter itself too large). Without it, such a record is dropped.
-   */
-  deadLetterTooLarge?: (record: OutboundRecord, code: string) => Promise<OutboundRecord | undefined>;
-  /**
-   * A connected producer with a new producer id, used from then on, after a too-large refusal (kafkajs'
-   * sequence numbers are wrong after one). Parts of the refused request Kafka did write are then
-   * written again: at least once, and downstream `_id = meta.id` absorbs it.
-   */
-  renewProducer?: () => Promise<Producer>;
-}
-
-/** What a failed attempt is logged with. */
-type FailureContext = { error: string; code: string; records: number; topics: string[]; attempt: number };
+export type { PublisherOptions } from "./publisher-options.ts";
 
 /**
  * Batches records into Kafka, one batch in flight at a time, and retries a failed batch until Kafka
@@ -52,14 +27,14 @@ type FailureContext = { error: string; code: string; records: number; topics: st
  */
 export class Publisher {
   readonly #options: PublisherOptions;
-  readonly #buffer: OutboundRecord[] = [];
+  readonly #held: HeldRecords;
+  readonly #batchBytes: number;
   readonly #backoff: Backoff;
   readonly #retryMaxMs: number;
   #producer: Producer;
   #lastAckedSseId: string | undefined;
   #loop: Promise<void> | undefined;
   readonly #wakeLoop = new Waiters();
-  readonly #space = new Waiters();
   readonly #drained = new Waiters();
   // stopping: no more records will come, so publish what is held without lingering.
   readonly #stopping = new AbortController();
@@ -68,6 +43,11 @@ export class Publisher {
 
   constructor(options: PublisherOptions) {
     this.#options = options;
+    this.#held = new HeldRecords({
+      records: options.bufferSize,
+      bytes: options.bufferBytes ?? defaultBufferBytes,
+    });
+    this.#batchBytes = options.batchBytes ?? defaultBatchBytes;
     this.#producer = options.producer;
     this.#lastAckedSseId = options.startId;
     this.#retryMaxMs = options.retryMaxMs ?? 5_000;
@@ -79,22 +59,20 @@ export class Publisher {
   }
 
   /**
-   * Adds a record; waits while the buffer is full (backpressure on the stream reader). Rejects with
-   * the signal's reason if it aborts while waiting: the record was never held, so the next start
-   * reads it again from upstream.
+   * Adds a record; waits while the buffer is full, by count or by size (backpressure on the stream
+   * reader). Rejects with the signal's reason if it aborts while waiting: the record was never held,
+   * so the next start reads it again from upstream.
    */
   async enqueue(record: OutboundRecord, signal?: AbortSignal): Promise<void> {
-    while (this.#buffer.length >= this.#options.bufferSize) {
-      signal?.throwIfAborted();
-      await this.#space.wait(signal);
-    }
-    this.#buffer.push(record);
-    this.#wakeLoop.wakeAll();
+    if (this.#held.full) await this.#held.waitForRoom(signal);
+    this.#held.push(record);
+    // Only the loop's first record wakes it: it waits for nothing else (the linger is a sleep).
+    if (this.#held.length === 1) this.#wakeLoop.wakeAll();
   }
 
   /** Resolves once every record enqueued so far is acknowledged by Kafka. */
   flush(): Promise<void> {
-    if (this.#buffer.length === 0) return Promise.resolve();
+    if (this.#held.length === 0) return Promise.resolve();
     return this.#drained.wait();
   }
 
@@ -106,22 +84,23 @@ export class Publisher {
   async stop(options: { drainTimeoutMs?: number } = {}): Promise<{ unpublished: number }> {
     this.#stopping.abort();
     this.#wakeLoop.wakeAll();
-    const { drainTimeoutMs } = options;
-    const timer =
-      drainTimeoutMs === undefined
-        ? undefined
-        : setTimeout(() => this.#givingUp.abort(new Error("drain deadline passed")), drainTimeoutMs);
+    const deadline = abortAfter(options.drainTimeoutMs, this.#givingUp, "drain deadline passed");
     try {
       await this.#loop;
     } finally {
-      clearTimeout(timer);
+      clearTimeout(deadline);
     }
-    this.#space.wakeAll();
-    return { unpublished: this.#buffer.length };
+    this.#held.wakeWriters();
+    return { unpublished: this.#held.length };
   }
 
   get depth(): number {
-    return this.#buffer.length;
+    return this.#held.length;
+  }
+
+  /** The size of the records held (see heldSize). */
+  get heldBytes(): number {
+    return this.#held.bytes;
   }
 
   /** The newest SSE id whose event and all before it are in Kafka. */
@@ -131,29 +110,30 @@ export class Publisher {
 
   /** The newest SSE id held, acked or buffered: where a reconnect of this process resumes. */
   get lastHeldSseId(): string | undefined {
-    return this.#buffer.findLast((record) => record.sseId !== undefined)?.sseId ?? this.#lastAckedSseId;
+    return this.#held.newestSseId() ?? this.#lastAckedSseId;
   }
 
   async #run(): Promise<void> {
     const { batchSize, lingerMs } = this.#options;
+    const held = this.#held;
     while (true) {
-      if (this.#buffer.length === 0) {
+      if (held.length === 0) {
         this.#drained.wakeAll();
         if (this.#stopping.signal.aborted) return;
         await this.#wakeLoop.wait();
         continue;
       }
       // Linger briefly for a fuller batch unless one is already full or we are draining.
-      if (this.#buffer.length < batchSize && lingerMs > 0 && !this.#stopping.signal.aborted) {
+      const full = held.length >= batchSize || held.bytes >= this.#batchBytes;
+      if (!full && lingerMs > 0 && !this.#stopping.signal.aborted) {
         await sleep(lingerMs, this.#stopping.signal).catch(() => {});
       }
-      const batch = this.#buffer.slice(0, batchSize);
+      const batch = held.oldest(batchSize, this.#batchBytes);
       const headers = resumeHeadersFor(batch, this.#lastAckedSseId, this.#options.startSince);
       if (!(await this.#publishUntilAcked(batch, headers))) return;
-      this.#buffer.splice(0, batch.length);
+      held.release(batch.length);
       const newest = batch.findLast((record) => record.sseId !== undefined);
       if (newest) this.#lastAckedSseId = newest.sseId;
-      this.#space.wakeAll();
     }
   }
 
@@ -179,37 +159,50 @@ export class Publisher {
         return true;
       } catch (error) {
         if (giveUp.aborted) break;
-        const kind = classifyProduceError(error);
-        this.#options.onSendError?.(error, batch, kind);
-        const context = failureContext(error, batch, attempt);
-        const plan = planAfterFailure(kind, previous);
-        previous = kind;
-        if (plan.kind === "shrink" && (await this.#renewed(context))) {
-          return this.#publishSmaller(batch, headers, context);
-        }
-        if (plan.kind === "renew") {
-          if (await this.#renewed(context)) {
-            this.#options.logger.warn(
-              "kafka producer out of sequence; resending with a new producer",
-              context,
-            );
-            continue;
-          }
-          previous = undefined; // not renewed: the next sequence error gets its renewal
-        }
-        const resend = plan.kind === "resend" ? plan : resendLater;
-        if (resend.blocked) this.#options.onBlocked?.(context.code, error);
-        // The same producer can never get past a sequence error: the slow retry renews it again.
-        if (resend.blocked && kind === "sequence") previous = undefined;
-        const delayMs = resend.delay === "ceiling" ? this.#retryMaxMs : this.#backoff.next();
-        this.#options.logger[resend.level](resend.message, { ...context, delayMs });
-        // No producer.connect() here: sendBatch reconnects the cluster itself once the broker is back
-        // (checked against a real broker stopped for 30 s), and the producer id must stay the same so
-        // that Kafka drops a retried batch whose first attempt did land.
-        await sleep(delayMs, giveUp).catch(() => {});
+        const next = await this.#afterFailure(error, batch, attempt, previous);
+        if (next.step === "smaller") return this.#publishSmaller(batch, headers, next.context);
+        previous = next.previous;
       }
     }
     return false;
+  }
+
+  /**
+   * Acts on a failed attempt as planAfterFailure says (a new producer, a delay, blocked), and tells
+   * the caller to send the batch again or smaller, with the failure kind to remember.
+   */
+  async #afterFailure(
+    error: unknown,
+    batch: readonly OutboundRecord[],
+    attempt: number,
+    previous: ProduceErrorKind | undefined,
+  ): Promise<{ step: "again" | "smaller"; previous: ProduceErrorKind | undefined; context: FailureContext }> {
+    const kind = classifyProduceError(error);
+    this.#options.onSendError?.(error, batch, kind);
+    const context = failureContext(error, batch, attempt);
+    const plan = planAfterFailure(kind, previous);
+    if (plan.kind === "shrink" && (await this.#renewed(context)))
+      return { step: "smaller", previous, context };
+    if (plan.kind === "renew" && (await this.#renewed(context))) {
+      this.#options.logger.warn("kafka producer out of sequence; resending with a new producer", context);
+      return { step: "again", previous: kind, context };
+    }
+    const resend = plan.kind === "resend" ? plan : resendLater;
+    if (resend.blocked) this.#options.onBlocked?.(context.code, error);
+    // Not renewed: the next sequence error gets its renewal. Blocked on one: the same producer can
+    // never get past it, so the slow retry renews it again.
+    const forget = plan.kind === "renew" || (resend.blocked && kind === "sequence");
+    await this.#waitToResend(resend, context);
+    return { step: "again", previous: forget ? undefined : kind, context };
+  }
+
+  async #waitToResend(resend: Resend, context: FailureContext): Promise<void> {
+    const delayMs = resend.delay === "ceiling" ? this.#retryMaxMs : this.#backoff.next();
+    this.#options.logger[resend.level](resend.message, { ...context, delayMs });
+    // No producer.connect() here: sendBatch reconnects the cluster itself once the broker is back
+    // (checked against a real broker stopped for 30 s), and the producer id must stay the same so
+    // that Kafka drops a retried batch whose first attempt did land.
+    await sleep(delayMs, this.#givingUp.signal).catch(() => {});
   }
 
   /** False if a new producer could not be had (Kafka away): the caller backs off and tries again. */
@@ -244,13 +237,7 @@ export class Publisher {
     }
     const [record] = batch as [OutboundRecord];
     const letter = await this.#options.deadLetterTooLarge?.(record, context.code);
-    const where = {
-      ...context,
-      topic: record.topic,
-      sseId: record.sseId,
-      metaId: record.metaId,
-      bytes: record.value.length,
-    };
+    const where = { ...context, ...recordContext(record) };
     if (letter === undefined) {
       logger.error("kafka refused a single record as too large; dropped", where);
       return true;
@@ -258,14 +245,4 @@ export class Publisher {
     logger.error("kafka refused a single record as too large; dead-lettered", where);
     return this.#publishUntilAcked([letter], headers);
   }
-}
-
-function failureContext(error: unknown, batch: readonly OutboundRecord[], attempt: number): FailureContext {
-  return {
-    error: errorMessage(error),
-    code: produceErrorCode(error),
-    records: batch.length,
-    topics: [...new Set(batch.map((r) => r.topic))],
-    attempt,
-  };
 }

@@ -31,3 +31,12 @@ export function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal): Prom
     promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
   });
 }
+
+/** Aborts `controller` with `why` after `ms` (never when undefined); clearTimeout the result to cancel. */
+export function abortAfter(
+  ms: number | undefined,
+  controller: AbortController,
+  why: string,
+): ReturnType<typeof setTimeout> | undefined {
+  return ms === undefined ? undefined : setTimeout(() => controller.abort(new Error(why)), ms);
+}
