@@ -57,4 +57,23 @@ describe("FrameSplitter", () => {
       [...first, ...rest].map((p) => (p.kind === "frame" ? new TextDecoder().decode(p.bytes) : p)),
     ).toEqual(["data: é\n\n"]);
   });
+
+  it("gives the same pieces wherever a chunk boundary falls (whole frames of a chunk are handed on without copying)", () => {
+    const stream = `:${"c".repeat(70)}\n:hi\nid: 1\ndata: a\n\ndata: b\n:inside\ndata: c\n\n\nid: 2\ndata: ${"y".repeat(70)}\n\ndata: é\n\n`;
+    const whole = split([stream]);
+    expect(whole).toEqual([
+      // A comment line over the limit is an oversized frame, discarded to the next blank line.
+      { head: ":ccccccccccccccc", bytes: 71 + 3 + 5 + 7 },
+      ":inside\n",
+      "data: b\ndata: c\n\n",
+      { head: "id: 2\ndata: yyyy", bytes: 6 + 76 },
+      "data: é\n\n",
+    ]);
+    const encoded = bytes(stream);
+    for (let cut = 1; cut < encoded.length; cut++) {
+      const splitter = new FrameSplitter({ maxBytes: 64, headBytes: 16 });
+      const pieces = [...splitter.push(encoded.slice(0, cut)), ...splitter.push(encoded.slice(cut))];
+      expect(show(pieces), `cut at ${cut}`).toEqual(whole);
+    }
+  });
 });

@@ -40,11 +40,63 @@ export class FrameSplitter {
     this.#headBytes = Math.min(options.headBytes, options.maxBytes);
   }
 
-  /** The pieces completed by this chunk; a partial frame is held (bounded) until its blank line. */
+  /**
+   * The pieces completed by this chunk; a partial frame is held (bounded) until its blank line. A
+   * piece may be a view of `chunk`: decode it before the chunk is reused (nothing here reuses one).
+   */
   push(chunk: Uint8Array): SplitPiece[] {
     const pieces: SplitPiece[] = [];
     let at = 0;
-    if (this.#afterCR && chunk[0] === LF) at = 1;
+    let plain = this.#holdsNothing() && chunk.indexOf(CR) === -1;
+    while (at < chunk.length) {
+      if (plain) at = this.#pushPlain(chunk, at, pieces);
+      if (at < chunk.length) at = this.#pushGeneral(chunk, at, pieces);
+      // The general path hands back before the end only where nothing is held and no CR follows.
+      plain = true;
+    }
+    return pieces;
+  }
+
+  #holdsNothing(): boolean {
+    return this.#lines.length === 0 && this.#line.length === 0 && !this.#afterCR && !this.#discarding;
+  }
+
+  /**
+   * The common case, LF line ends only from `start` on while nothing is held: whole frames are then
+   * already in normalised form, so each is handed on as a view, with no copy per line. Returns where
+   * the general path must go on: the start of a frame that is unfinished, over the limit or has a
+   * comment inside (the general path hands each comment on alone), or the end of the chunk.
+   */
+  #pushPlain(chunk: Uint8Array, start: number, pieces: SplitPiece[]): number {
+    let frameStart = start;
+    let lineStart = start;
+    let hasLines = false;
+    for (let end = chunk.indexOf(LF, start); end !== -1; end = chunk.indexOf(LF, lineStart)) {
+      if (end === lineStart) {
+        if (hasLines) pieces.push({ kind: "frame", bytes: view(chunk, frameStart, end + 1) });
+        frameStart = end + 1;
+        hasLines = false;
+      } else if (end - frameStart > this.#maxBytes || (chunk[lineStart] === COLON && hasLines)) {
+        return frameStart;
+      } else if (chunk[lineStart] === COLON) {
+        pieces.push({ kind: "frame", bytes: view(chunk, lineStart, end + 1) });
+        frameStart = end + 1;
+      } else {
+        hasLines = true;
+      }
+      lineStart = end + 1;
+    }
+    return hasLines ? frameStart : lineStart;
+  }
+
+  /**
+   * Any bytes from any state: each line copied, line ends normalised. Returns the end of the chunk,
+   * or earlier, the first line end after which nothing is held and no CR follows (the plain path
+   * goes on from there).
+   */
+  #pushGeneral(chunk: Uint8Array, start: number, pieces: SplitPiece[]): number {
+    let at = start;
+    if (this.#afterCR && chunk[at] === LF) at += 1;
     this.#afterCR = false;
     // Next CR and LF from `at`, each searched again only once passed: one scan of the chunk each.
     let nextLF = chunk.indexOf(LF, at);
@@ -52,6 +104,7 @@ export class FrameSplitter {
     while (at < chunk.length) {
       if (nextLF !== -1 && nextLF < at) nextLF = chunk.indexOf(LF, at);
       if (nextCR !== -1 && nextCR < at) nextCR = chunk.indexOf(CR, at);
+      if (nextCR === -1 && at > start && this.#holdsNothing()) return at;
       const end = nextLF === -1 ? nextCR : nextCR === -1 ? nextLF : Math.min(nextLF, nextCR);
       if (end === -1) {
         this.#append(chunk.subarray(at));
@@ -66,7 +119,7 @@ export class FrameSplitter {
         else if (chunk[at] === LF) at += 1;
       }
     }
-    return pieces;
+    return chunk.length;
   }
 
   #append(bytes: Uint8Array): void {
@@ -86,8 +139,8 @@ export class FrameSplitter {
       this.#lineSize = 0;
       return;
     }
-    // A copy: a view would keep the whole network chunk alive.
-    this.#line.push(bytes.slice());
+    // A copy (Buffer's slice() would be a view): a view would keep the whole network chunk alive.
+    this.#line.push(new Uint8Array(bytes));
     this.#lineSize += bytes.length;
   }
 
@@ -117,6 +170,11 @@ export class FrameSplitter {
     this.#linesSize += line.length;
     return undefined;
   }
+}
+
+/** Bytes `start` to `end` of `bytes`, shared: a plain Uint8Array, cheaper to make than a Buffer's subarray. */
+function view(bytes: Uint8Array, start: number, end: number): Uint8Array {
+  return new Uint8Array(bytes.buffer, bytes.byteOffset + start, end - start);
 }
 
 /** The first `limit` bytes of the parts, joined. */
