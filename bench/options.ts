@@ -3,6 +3,7 @@
  *
  *   node bench/run.ts [--quick] [--only ingest,catchup,freshness,backpressure] [--host <short-desc>]
  *                     [--note "<machine description>"] [--no-write] [--debug]
+ *                     [--ingest-node-options "<V8 flags for the ingest child of parts a and d>"]
  */
 import os from "node:os";
 
@@ -30,6 +31,8 @@ export interface BenchOptions {
   note: string | undefined;
   write: boolean;
   debug: boolean;
+  /** NODE_OPTIONS for the ingest child alone (e.g. --max-semi-space-size=2); not for the baselines. */
+  ingestNodeOptions: string | undefined;
   cores: number;
   sizes: Sizes;
 }
@@ -75,6 +78,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     note: option("--note"),
     write: !flag("--no-write"),
     debug: flag("--debug"),
+    ingestNodeOptions: option("--ingest-node-options"),
     cores,
     sizes: quick ? quickSizes : defaultSizes,
   };

@@ -11,8 +11,8 @@ import { quietKnownWarnings } from "@wikistream/runtime";
 import { CompressionTypes, type Message } from "kafkajs";
 import { printResult } from "../lib/child.ts";
 import type { BareRecord } from "../lib/ingest-records.ts";
+import { benchKafka } from "../lib/kafka.ts";
 import { processMemory } from "../lib/procfs.ts";
-import { benchKafka } from "../lib/stack.ts";
 
 export interface BareProducerOptions {
   /** JSON lines of BareRecord, written by the runner. */

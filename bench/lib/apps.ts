@@ -1,17 +1,9 @@
 /** The apps' `src/main.ts` spawned as in production, on Node or Bun, with a free HTTP port. */
 import { type ChildProcess, spawn } from "node:child_process";
-import { createServer } from "node:net";
+import { freePort } from "./ports.ts";
 import { bunBin, repoRoot } from "./stack.ts";
 
-/** A port that was free a moment ago (listen on 0, read it, close). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (typeof address !== "object" || address === null) throw new Error("no port from listen(0)");
-  return address.port;
-}
+export { freePort } from "./ports.ts";
 
 export interface AppProcess {
   readonly name: string;

@@ -12,14 +12,20 @@ export function printResult(result: Record<string, unknown>): void {
   console.log(RESULT_PREFIX + JSON.stringify(result));
 }
 
-/** Runs `script` (a path) with `options` as its argument; SIGKILL after `timeoutMs`. */
+/**
+ * Runs `script` (a path) with `options` as its argument; SIGKILL after `timeoutMs`. `nodeOptions`:
+ * NODE_OPTIONS for that child alone (V8 flags), in place of any the runner has.
+ */
 export async function runChild(
   script: string,
   options: object,
   timeoutMs: number,
+  nodeOptions?: string,
 ): Promise<Record<string, unknown>> {
+  const env = nodeOptions ? { ...process.env, NODE_OPTIONS: nodeOptions } : process.env;
   const child = spawn(process.execPath, [script, JSON.stringify(options)], {
     stdio: ["ignore", "pipe", "inherit"],
+    env,
   });
   let stdout = "";
   child.stdout?.on("data", (chunk: Buffer) => {

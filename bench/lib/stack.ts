@@ -5,13 +5,12 @@
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { Client } from "@opensearch-project/opensearch";
-import { createKafka } from "@wikistream/kafka";
-import { silentLogger } from "@wikistream/log";
 import { createOpenSearch } from "@wikistream/opensearch";
 import { waitFor } from "@wikistream/testkit";
 
+export { benchKafka, brokers } from "./kafka.ts";
+
 export const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
-export const brokers = process.env.KAFKA_BROKERS ?? "127.0.0.1:9092";
 export const opensearchUrl = process.env.OPENSEARCH_URL ?? "http://127.0.0.1:9200";
 export const bunBin = `${repoRoot}node_modules/.bin/bun`;
 
@@ -20,10 +19,6 @@ let bun: string | undefined;
 export function bunVersion(): string {
   bun ??= spawnSync(bunBin, ["--version"], { encoding: "utf8" }).stdout.trim();
   return bun;
-}
-
-export function benchKafka(clientId: string) {
-  return createKafka({ brokers: brokers.split(","), clientId, logger: silentLogger });
 }
 
 export function benchOpenSearch(): Client {

@@ -37,6 +37,7 @@ export async function backpressure(ctx: BenchContext): Promise<void> {
           debug: ctx.options.debug,
         },
         240_000,
+        ctx.options.ingestNodeOptions,
       );
     } finally {
       clearInterval(watch);

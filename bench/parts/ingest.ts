@@ -22,8 +22,12 @@ import { type Measured, per100k } from "./results.ts";
 const child = (name: string) => fileURLToPath(new URL(`../children/${name}`, import.meta.url));
 
 /** Runs bench/children/ingest-child.ts and returns its result. */
-export function runIngestChild(options: ChildOptions, timeoutMs: number): Promise<Record<string, unknown>> {
-  return runChild(child("ingest-child.ts"), options, timeoutMs);
+export function runIngestChild(
+  options: ChildOptions,
+  timeoutMs: number,
+  nodeOptions?: string,
+): Promise<Record<string, unknown>> {
+  return runChild(child("ingest-child.ts"), options, timeoutMs, nodeOptions);
 }
 
 /** Records waiting in Kafka for part b: what one ingest run wrote. */
@@ -38,6 +42,13 @@ export interface Backlog {
 export interface IngestResults {
   backlogs: Backlog[];
   measured: Measured[];
+}
+
+/** Peak RSS, what the process held before start, and the peaks of V8's heap and of Buffers. */
+function peakRssCell(result: Record<string, unknown>): string {
+  const heap = result.heapPeaks as { heapTotalMb: number; arrayBuffersMb: number } | undefined;
+  const parts = heap ? `; heap ${fmt(heap.heapTotalMb)}, buffers ${fmt(heap.arrayBuffersMb)}` : "";
+  return `${fmt(result.peakRssMb as number)} (${fmt(result.rssBeforeStartMb as number)} before start${parts})`;
 }
 
 const ingestDefaults = { batchSize: 500, lingerMs: 50, bufferSize: 10_000 };
@@ -61,6 +72,7 @@ async function ingestRun(ctx: BenchContext, dataset: Dataset, batchSize: number)
         batchSize,
       },
       180_000,
+      ctx.options.ingestNodeOptions,
     );
     return { entry, bytes, result, busy: machineBusySince(machine) };
   } finally {
@@ -90,6 +102,8 @@ export async function ingestThroughput(ctx: BenchContext): Promise<IngestResults
   const rows: (string | number)[][] = [];
   const backlogs: Backlog[] = [];
   const measured: Measured[] = [];
+  const nodeOptions = ctx.options.ingestNodeOptions;
+  const flags = nodeOptions ? `, NODE_OPTIONS=${nodeOptions}` : "";
   for (const dataset of datasets) {
     const batchSizes = quick || dataset.name !== "mixed" ? [500] : [500, 2000];
     let ingestDefaultRate = Number.NaN;
@@ -101,7 +115,7 @@ export async function ingestThroughput(ctx: BenchContext): Promise<IngestResults
       const cpu = result.cpuSeconds as number;
       const rate = dataset.events.length / seconds;
       rows.push([
-        `${dataset.name}: ingest, batch ${batchSize}, linger 50 ms${batchSize === 500 ? " (defaults)" : ""}`,
+        `${dataset.name}: ingest, batch ${batchSize}, linger 50 ms${batchSize === 500 ? " (defaults)" : ""}${flags}`,
         fmt(dataset.events.length),
         fmt(counts.published),
         fmt(seconds, 2),
@@ -109,7 +123,7 @@ export async function ingestThroughput(ctx: BenchContext): Promise<IngestResults
         fmt(mb(bytes) / seconds, 1),
         `${fmt(produce.p50)} / ${fmt(produce.p95)} / ${fmt(produce.max)}`,
         fmt(result.batches as number),
-        `${fmt(result.peakRssMb as number)} (${fmt(result.rssBeforeStartMb as number)} before start)`,
+        peakRssCell(result),
         `${fmt((cpu / seconds) * 100)} %`,
         fmt(per100k(cpu, dataset.events.length), 1),
         `${fmt(busy * 100)} %`,
@@ -180,7 +194,7 @@ export async function ingestThroughput(ctx: BenchContext): Promise<IngestResults
       "Timed from `ingest.start()` resolving (topics ensured, producer connected, resume point read) until every event is acknowledged by Kafka (idempotent producer, acks=all, gzip, one batch in flight).",
       "Bare kafkajs producer (`bench/children/bare-producer.ts`, its own process): the records ingest writes for the same events (topic, key, value byte for byte, the same headers), prepared in memory, sent with ingest's producer settings (createProducer, gzip, 500 per sendBatch, one in flight) and nothing else; timed from connected until the last batch is acknowledged. `ingest N×` = ingest's events/s at its defaults / the bare producer's, same dataset, same run.",
       "Produce latency: every sendBatch from send to acknowledgement, as measured inside the publisher (not from histogram buckets).",
-      "Peak RSS is the process alone (VmHWM); the replay server runs in the parent process; the bare producer holds all its records. CPU: user + system of the process over the timed span.",
+      "Peak RSS is the process alone (VmHWM); the replay server runs in the parent process; the bare producer holds all its records. In brackets for ingest: RSS before `start()` (Node, type stripping and the modules loaded), and the peaks of V8's heap (heapTotal) and of Buffer memory (arrayBuffers, mostly kafkajs' encoders), sampled every 50 ms. CPU: user + system of the process over the timed span.",
       `Machine CPU busy: all ${cores} cores, everything on the machine (replay server, Kafka, OpenSearch, anything else), from /proc/stat over the whole run (startup included).`,
       "Each dataset's defaults row leaves its topics as a backlog for part b.",
     ],
