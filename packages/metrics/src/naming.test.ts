@@ -43,16 +43,22 @@ describe("namingProblems", () => {
     );
   });
 
-  it("wants a unit where the name or the help says it measures time or a size", () => {
+  it("wants a unit where the name says it measures time or a size, or the help names the unit", () => {
     expect(problems("wikistream_x_freshness", "histogram")).toEqual([
       "wikistream_x_freshness: measures time: end in _seconds",
     ]);
-    expect(problems("wikistream_x_wait", "histogram", "Time spent waiting.")).toEqual([
+    expect(problems("wikistream_x_wait", "histogram", "Seconds spent waiting.")).toEqual([
       "wikistream_x_wait: measures time: end in _seconds",
     ]);
-    expect(problems("wikistream_x_body", "histogram", "Body size of requests.")).toEqual([
+    expect(problems("wikistream_x_body", "histogram", "Bytes of each request body.")).toEqual([
       "wikistream_x_body: measures a size: end in _bytes",
     ]);
+  });
+
+  it("does not read a duration into a help that only mentions time", () => {
+    expect(problems("wikistream_x_auth_failures_total", "counter", "Attempts refused at run time.")).toEqual(
+      [],
+    );
   });
 
   it("wants a lag to say records or seconds", () => {

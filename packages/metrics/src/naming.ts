@@ -64,10 +64,10 @@ export function namingProblems(metric: MetricDescription): string[] {
       add(`the unit "${unit}" goes last (…_${unit}${type === "counter" ? "_total" : ""})`);
     }
   }
-  const measuresTime =
-    words.some((word) => timeWords.has(word)) || /\b(time|duration|latency|seconds)\b/i.test(help);
+  // The help counts only when it names the unit: "at run time" in a counter's help is no duration.
+  const measuresTime = words.some((word) => timeWords.has(word)) || /\bseconds\b/i.test(help);
   if (measuresTime && last !== "seconds") add("measures time: end in _seconds");
-  const measuresSize = words.some((word) => sizeWords.has(word)) || /\b(bytes|size)\b/i.test(help);
+  const measuresSize = words.some((word) => sizeWords.has(word)) || /\bbytes\b/i.test(help);
   if (measuresSize && last !== "bytes") add("measures a size: end in _bytes");
   if (words.includes("lag") && !lagUnits.has(last)) add("a lag names its unit: _records or _seconds");
   return problems;
