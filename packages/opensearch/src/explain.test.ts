@@ -16,6 +16,11 @@ describe("explainOpenSearchSetupError", () => {
     expect(classifyOpenSearchError(error).kind).toBe("untrusted_certificate");
     expect(explainOpenSearchSetupError(error, "https://h:9200")).toContain("set OPENSEARCH_SSL_CA_FILE");
   });
+  it("sees the client's error through a start-up step's wrapper (regression: a wrong CA at the indexer's start read as unreachable)", () => {
+    const cause = new errors.ConnectionError("self-signed certificate in certificate chain", {} as never);
+    const wrapped = new Error("component template x-settings failed", { cause });
+    expect(explainOpenSearchSetupError(wrapped, "https://h:9200")).toContain("set OPENSEARCH_SSL_CA_FILE");
+  });
   it("leaves other errors to the caller", () => {
     expect(
       explainOpenSearchSetupError(new errors.ConnectionError("connect ECONNREFUSED", {} as never), "x"),

@@ -14,7 +14,21 @@ export type OpenSearchFailure =
 const untrusted =
   /self[- ]signed certificate|unable to verify the first certificate|unable to get (local )?issuer certificate|certificate has expired/i;
 
+/**
+ * The client's own error, also when wrapped: the indexer's start-up steps (templates, settings) wrap it
+ * in an error naming the step, with the client's error as `cause`.
+ */
 export function classifyOpenSearchError(error: unknown): OpenSearchFailure {
+  let current = error as { cause?: unknown } | null | undefined;
+  for (let depth = 0; depth < 5 && current; depth++) {
+    const failure = classifyOne(current);
+    if (failure.kind !== "other") return failure;
+    current = typeof current.cause === "object" ? (current.cause as typeof current) : undefined;
+  }
+  return { kind: "other" };
+}
+
+function classifyOne(error: unknown): OpenSearchFailure {
   const e = (error ?? {}) as { name?: unknown; message?: unknown; meta?: { statusCode?: unknown } };
   if (e.name === "ResponseError") {
     if (e.meta?.statusCode === 401) return { kind: "unauthorized", status: 401 };
