@@ -3,6 +3,7 @@ import type { LifecycleState } from "@wikistream/http";
 import type { Logger } from "@wikistream/log";
 import type { Kafka } from "kafkajs";
 import type { IndexerConfig } from "./config.ts";
+import type { CredentialRefusal, CredentialTarget } from "./credential-health.ts";
 import type { IndexerMetrics } from "./metrics.ts";
 import type { PipelineStats } from "./pipeline-types.ts";
 import type { TransformSet } from "./prepare/transforms/index.ts";
@@ -40,6 +41,8 @@ export interface IndexerStatus {
   lag: number;
   /** Kafka's error code while the dead-letter topic refuses letters for good; not ready meanwhile. */
   deadLettersBlockedBy: string | undefined;
+  /** Kafka or OpenSearch refusing the credentials now (cause, since); not ready meanwhile. */
+  credentialsRefused: Partial<Record<CredentialTarget, CredentialRefusal>> | undefined;
   counts: PipelineStats["counts"];
   lastCommitAt: string | undefined;
 }

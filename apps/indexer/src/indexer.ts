@@ -1,6 +1,7 @@
 import { createProducer, untilClusterSettles } from "@wikistream/kafka";
 import { createBulkClient } from "./bulk/bulk-client.ts";
 import type { IndexerConfig } from "./config.ts";
+import { CredentialHealth } from "./credential-health.ts";
 import { AdaptiveConcurrency } from "./delivery/concurrency.ts";
 import { createDeadLetterPublisher } from "./dlq/publisher.ts";
 import type { Indexer, IndexerDeps } from "./indexer-types.ts";
@@ -42,10 +43,12 @@ export function createIndexer(deps: IndexerDeps): Indexer {
       logger: log,
       signal: abort.signal,
     });
+  const credentials = new CredentialHealth(metrics, deps.logger);
   const source = createSource({ kafka: deps.kafka, ...sourceSettings(config), logger: deps.logger, settle });
   const pipeline = new Pipeline({
     bulk: createBulkClient({ client: deps.opensearch, timeoutMs: config.bulkTimeoutMs }),
     deadLetters: createDeadLetterPublisher({ producer, topic: config.dlqTopic, acks }),
+    credentials,
     control: {
       pause: (topic, partition) => source.pause(topic, partition),
       // While draining, everything stays paused.
@@ -67,7 +70,7 @@ export function createIndexer(deps: IndexerDeps): Indexer {
     metrics,
     logger: deps.logger,
   });
-  const parts = { deps, log, abort, producer, settle, source, pipeline, committer, lag };
+  const parts = { deps, log, abort, producer, settle, source, pipeline, committer, lag, credentials };
   const lifecycle = new IndexerLifecycle(parts);
   return {
     start: () => lifecycle.start(),

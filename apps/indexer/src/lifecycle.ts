@@ -1,6 +1,8 @@
 import type { LifecycleState } from "@wikistream/http";
+import { classifyKafkaError, kafkaAuthenticationFix } from "@wikistream/kafka";
 import type { Logger } from "@wikistream/log";
 import type { Producer } from "kafkajs";
+import type { CredentialHealth } from "./credential-health.ts";
 import { ConsumerCrashedError, errorCode } from "./errors.ts";
 import type { IndexerDeps, IndexerStatus } from "./indexer-types.ts";
 import type { Committer } from "./offsets/committer.ts";
@@ -22,6 +24,7 @@ export interface IndexerParts {
   committer: Committer;
   /** The consumer lag from the broker, read on a timer from set-up on. */
   lag: LagMonitor;
+  credentials: CredentialHealth;
 }
 
 /**
@@ -37,6 +40,8 @@ export class IndexerLifecycle {
   /** The consumer was started: stop() drains and commits. */
   #consuming = false;
   #stopped: Promise<void> | undefined;
+  /** A consumer restart after Kafka refused the credentials (kafkajs does not restart from that). */
+  #restartTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(parts: IndexerParts) {
     this.#parts = parts;
@@ -78,6 +83,7 @@ export class IndexerLifecycle {
         },
         onAssignment: (assignment) => {
           this.#joined = true;
+          this.#parts.credentials.accept("kafka");
           this.#assignment = assignment;
           pipeline.assign(assignment);
         },
@@ -102,10 +108,11 @@ export class IndexerLifecycle {
     return this.#stopped;
   }
 
-  /** Running, templates installed, in the group, and the dead-letter topic takes letters. */
+  /** Running, templates installed, in the group, the dead-letter topic takes letters, credentials accepted. */
   ready(): boolean {
     const running = this.#state === "running" && this.#templatesInstalled && this.#joined;
-    return running && this.#parts.pipeline.deadLettersBlockedBy === undefined;
+    const refused = this.#parts.credentials.refused !== undefined;
+    return running && !refused && this.#parts.pipeline.deadLettersBlockedBy === undefined;
   }
 
   healthy(): boolean {
@@ -126,6 +133,7 @@ export class IndexerLifecycle {
       // The group's lag as the broker has it, once read (it moves while partitions are paused).
       lag: this.#parts.lag.total() ?? stats.lag,
       deadLettersBlockedBy: stats.deadLettersBlockedBy,
+      credentialsRefused: this.#parts.credentials.refused,
       counts: stats.counts,
       lastCommitAt: this.#parts.committer.lastCommitAt,
     };
@@ -136,6 +144,10 @@ export class IndexerLifecycle {
     deps.metrics.consumerCrashes.inc({ restart: String(restart) });
     // kafkajs already left the group; ready again only after the next GROUP_JOIN.
     this.#joined = false;
+    if (this.#refusedCredentials(error) && !restart) {
+      this.#restartLater();
+      return;
+    }
     if (restart) {
       log.warn("consumer crashed; kafkajs restarts it", { error });
       return;
@@ -147,12 +159,39 @@ export class IndexerLifecycle {
     deps.onFatal?.(fatal);
   }
 
+  /** Kafka refused the credentials (SASL) or an ACL: counted, not ready; the consumer is restarted. */
+  #refusedCredentials(error: unknown): boolean {
+    const failure = classifyKafkaError(error);
+    if (failure.kind !== "authentication" && failure.kind !== "authorization") return false;
+    const { credentials, deps } = this.#parts;
+    const fix =
+      failure.kind === "authorization"
+        ? "Grant this principal the ACLs it needs (README: Topics and ACLs)"
+        : kafkaAuthenticationFix(error, deps.config.kafkaSecurity);
+    credentials.refuse("kafka", failure.kind, fix, error);
+    return true;
+  }
+
+  /** Connects and runs the consumer again after INDEXER_RETRY_MAX_MS, until Kafka accepts it. */
+  #restartLater(): void {
+    if (this.stopping) return;
+    this.#restartTimer = setTimeout(() => {
+      this.#restartTimer = undefined;
+      if (this.stopping) return;
+      this.#parts.source.restart().catch((error: unknown) => {
+        if (this.#refusedCredentials(error)) this.#restartLater();
+        else this.#crash(error instanceof Error ? error : new Error(String(error)), false);
+      });
+    }, this.#parts.deps.config.retryMaxMs);
+  }
+
   /** Stop fetching, drain within INDEXER_DRAIN_TIMEOUT_MS, commit what is finished, disconnect. */
   async #stop(): Promise<void> {
     const { deps, log, abort, source, pipeline, committer, producer } = this.#parts;
     const previous = this.#state;
     this.#state = "stopping";
     abort.abort(new Error("stopping"));
+    clearTimeout(this.#restartTimer);
     committer.stopTimer();
     try {
       if (this.#consuming) {

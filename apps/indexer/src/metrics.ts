@@ -128,6 +128,12 @@ export function createIndexerMetrics(
       labelNames: ["code"],
       registers,
     }),
+    authFailures: new Counter({
+      name: "wikistream_indexer_auth_failures_total",
+      help: "Attempts Kafka or OpenSearch refused for the indexer's credentials at run time (a rotated password, a removed ACL), by target (kafka, opensearch) and cause (authentication, authorization, unauthorized, forbidden). Not ready meanwhile; nothing is dead-lettered for it, and the indexer recovers by itself once the credentials are accepted again.",
+      labelNames: ["target", "cause"],
+      registers,
+    }),
     errors: new Counter({
       name: "wikistream_indexer_errors_total",
       help: "Errors by code (see src/errors.ts); every error path increments this.",

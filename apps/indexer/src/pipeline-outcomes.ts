@@ -1,7 +1,8 @@
 import type { Logger } from "@wikistream/log";
 import { isClusterCause } from "./bulk/outcome.ts";
+import type { CredentialHealth } from "./credential-health.ts";
 import type { SenderEvents } from "./delivery/sender.ts";
-import { errorCode } from "./errors.ts";
+import { errorCode, OpenSearchAuthError } from "./errors.ts";
 import { indexedStreams } from "./index/names.ts";
 import type { IndexerMetrics } from "./metrics.ts";
 import type { RecordRef } from "./offsets/partition-state.ts";
@@ -17,6 +18,8 @@ export interface PipelineOutcomesOptions {
   logger: Logger;
   /** Runs after every answer to a bulk request (the pipeline's byte budget check). */
   settled: () => void;
+  /** Told when OpenSearch refuses the credentials (401/403) and when it takes documents again. */
+  credentials: CredentialHealth;
 }
 
 /**
@@ -29,6 +32,7 @@ export class PipelineOutcomes {
   readonly #partitions: PartitionTable;
   readonly #log: Logger;
   readonly #settled: () => void;
+  readonly #credentials: CredentialHealth;
   readonly #counts: PipelineCounts = { consumed: 0, indexed: 0, retried: 0, deadLettered: 0, skipped: 0 };
 
   constructor(options: PipelineOutcomesOptions) {
@@ -36,6 +40,7 @@ export class PipelineOutcomes {
     this.#partitions = options.partitions;
     this.#log = options.logger;
     this.#settled = options.settled;
+    this.#credentials = options.credentials;
   }
 
   counts(): PipelineCounts {
@@ -72,7 +77,10 @@ export class PipelineOutcomes {
       deadLetter,
       retryScheduled: (items, reason) => this.#retried(items, reason),
       retryDue: (item) => partitions.releaseFromRetry(item.state),
-      requestError: (error) => metrics.errors.inc({ code: error.code }),
+      requestError: (error) => {
+        metrics.errors.inc({ code: error.code });
+        if (error instanceof OpenSearchAuthError) this.#refusedCredentials(error);
+      },
       backingOff: (error, delayMs, documents) =>
         log.warn("bulk request failed; backing off", { code: error.code, error, documents, delayMs }),
       inFlight: (count) => metrics.bulkInFlight.set(count),
@@ -87,7 +95,16 @@ export class PipelineOutcomes {
     };
   }
 
+  #refusedCredentials(error: OpenSearchAuthError): void {
+    const forbidden = error.context.status === 403;
+    const fix = forbidden
+      ? "Grant OPENSEARCH_USERNAME's role write access to the indices"
+      : "Restore or update the password (OPENSEARCH_PASSWORD or OPENSEARCH_PASSWORD_FILE) and the user";
+    this.#credentials.refuse("opensearch", forbidden ? "forbidden" : "unauthorized", fix, error);
+  }
+
   #indexed(item: BulkItem, at: number): void {
+    this.#credentials.accept("opensearch");
     this.#metrics.documents.inc({ result: "indexed", reason: "" });
     this.#counts.indexed += 1;
     const freshness = Math.max(0, (at - item.eventTimeMs) / 1000);

@@ -1,6 +1,7 @@
 import type { Logger } from "@wikistream/log";
 import type { BulkClient } from "./bulk/bulk-client.ts";
 import type { BulkOperation, IndexNaming } from "./bulk/bulk-request.ts";
+import type { CredentialHealth } from "./credential-health.ts";
 import type { BatchLimits } from "./delivery/batch.ts";
 import type { ConcurrencyLimit } from "./delivery/concurrency.ts";
 import type { Deliverable, RetryPolicy } from "./delivery/types.ts";
@@ -18,6 +19,8 @@ import type { ConsumedRecord } from "./record.ts";
 export interface PipelineOptions {
   bulk: BulkClient;
   deadLetters: DeadLetterPublisher;
+  /** Which service refuses the credentials now (shared with the lifecycle, which reads it); default: its own. */
+  credentials?: CredentialHealth;
   control: PartitionControl;
   metrics: IndexerMetrics;
   logger: Logger;

@@ -1,5 +1,6 @@
 import type { Logger } from "@wikistream/log";
 import { createBulkSend } from "./bulk/bulk-send.ts";
+import { CredentialHealth } from "./credential-health.ts";
 import { BulkSender } from "./delivery/sender.ts";
 import type { DeadLetterStage } from "./dlq/letter.ts";
 import { ObservedDeadLetterQueue } from "./dlq/observed-queue.ts";
@@ -46,6 +47,7 @@ export class Pipeline {
       partitions: this.#partitions,
       logger: options.logger.child({ component: "delivery" }),
       settled: () => this.#checkBudget(),
+      credentials: options.credentials ?? new CredentialHealth(metrics, options.logger),
     });
     this.#letters = new ObservedDeadLetterQueue<RecordRef>({
       publisher: options.deadLetters,

@@ -33,6 +33,8 @@ export interface SourceOptions {
 
 export interface Source {
   start(handlers: SourceHandlers): Promise<void>;
+  /** Connects and runs again after a crash kafkajs does not restart from (credentials refused). */
+  restart(): Promise<void>;
   pause(topic: string, partition: number): void;
   resume(topic: string, partition: number): void;
   /** Stops fetching every subscribed topic (for draining). */
@@ -95,6 +97,8 @@ class KafkaSource implements Source {
   #idleWaiters: (() => void)[] = [];
   /** In the group and fetching: GROUP_JOIN seen, no CRASH/STOP since. */
   #consuming = false;
+  /** consumer.run with the handlers of start(), again for restart(). */
+  #run: (() => Promise<void>) | undefined;
 
   constructor(options: SourceOptions) {
     this.#options = options;
@@ -118,12 +122,20 @@ class KafkaSource implements Source {
     await settle("subscribing to the topics", () =>
       consumer.subscribe({ topics: [...this.#options.topics], fromBeginning: this.#options.fromBeginning }),
     );
-    await consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: 1,
-      eachBatch: (payload) => this.#eachBatch(handlers, payload),
-    });
+    this.#run = () =>
+      consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: 1,
+        eachBatch: (payload) => this.#eachBatch(handlers, payload),
+      });
+    await this.#run();
+  }
+
+  async restart(): Promise<void> {
+    if (this.#run === undefined) throw new Error("consumer restarted before it was started");
+    await this.#consumer.connect();
+    await this.#run();
   }
 
   pause(topic: string, partition: number): void {

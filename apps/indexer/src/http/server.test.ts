@@ -15,6 +15,7 @@ const status: IndexerStatus = {
   pausedPartitions: 0,
   lag: 0,
   deadLettersBlockedBy: undefined,
+  credentialsRefused: undefined,
   counts: { consumed: 3, indexed: 3, retried: 0, deadLettered: 0, skipped: 0 },
   lastCommitAt: undefined,
 };

@@ -11,7 +11,7 @@ export interface HttpDeps {
 }
 
 /**
- * `/healthz` (the consumer is alive), `/readyz` (templates installed and the group joined),
+ * `/healthz` (the consumer is alive), `/readyz` (templates installed, the group joined, credentials accepted),
  * `/metrics` (Prometheus), `/status` (JSON for humans).
  */
 export function createHttpApp(deps: HttpDeps): Hono {
@@ -21,6 +21,7 @@ export function createHttpApp(deps: HttpDeps): Hono {
       state: status.state,
       templatesInstalled: status.templatesInstalled,
       joined: status.joined,
+      ...(status.credentialsRefused ? { credentialsRefused: status.credentialsRefused } : {}),
     }),
   });
 }
