@@ -30,7 +30,8 @@ export default defineConfig({
           name: "cluster",
           include: ["test/cluster/**/*.test.ts"],
           fileParallelism: false,
-          testTimeout: 420_000,
+          // A replay of ~20k events, the fault, its recovery and up to 3 minutes to catch up each.
+          testTimeout: 600_000,
           hookTimeout: 360_000,
         },
       },

@@ -46,7 +46,7 @@ describe("cluster: rolling restart of the brokers", () => {
     }
     const doneAt = Date.now();
 
-    const outcome = await current.finish(90_000);
+    const outcome = await current.finish(180_000);
     const streamEnd = current.streamEndedAt();
     const figures = {
       events: outcome.expected,

@@ -66,7 +66,7 @@ describe("cluster: kill -9 of an OpenSearch node", () => {
     );
     const greenAt = Date.now();
 
-    const outcome = await current.finish(90_000);
+    const outcome = await current.finish(180_000);
     const streamEnd = current.streamEndedAt();
     const figures = {
       events: outcome.expected,
