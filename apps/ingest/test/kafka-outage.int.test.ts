@@ -37,9 +37,11 @@ beforeAll(async () => {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe("Kafka stopped for 30 s and restarted", () => {
+  // One scenario on one timeline, longer than a screen on purpose: the samples and timings taken
+  // during the outage and both ingests' states are what the checks at the end read.
   it("ingest keeps running, stops reading once its bounded buffer is full, and publishes everything after", async () => {
-    // ~500 events/s, so the stream would go on well past the outage if ingest kept reading.
     const { events } = suite;
+    // ~500 events/s, so the stream would go on well past the outage if ingest kept reading.
     const replay = await startReplayServer({ events, pace: 200, maxGapMs: 3, keepaliveMs: 200 });
     const names = suite.topics.next();
     const bufferSize = 200;
