@@ -27,6 +27,15 @@ describe("classifyProduceError", () => {
     expect(produceErrorCode(new Error("x"))).toBe("unknown");
   });
 
+  it("names a refused SASL login, which kafkajs raises without the broker's type (a rotated password)", () => {
+    const sasl = Object.assign(new Error("SASL SCRAM SHA512 authentication failed"), {
+      name: "KafkaJSSASLAuthenticationError",
+      retriable: false,
+    });
+    expect(classifyProduceError(sasl)).toBe("non_retriable");
+    expect(produceErrorCode(sasl)).toBe("SASL_AUTHENTICATION_FAILED");
+  });
+
   it("tells a sequence error (a new producer may clear it) from other non-retriable ones", () => {
     const outOfOrder = wrapped("KafkaJSNonRetriableError", protocol("OUT_OF_ORDER_SEQUENCE_NUMBER", false));
     expect(classifyProduceError(outOfOrder)).toBe("sequence");

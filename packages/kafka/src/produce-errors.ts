@@ -38,9 +38,15 @@ function chain(error: unknown): KafkaErrorFields[] {
   return errors;
 }
 
-/** The Kafka error type (e.g. `MESSAGE_TOO_LARGE`) anywhere in the chain, else "unknown": a bounded label. */
+/**
+ * The Kafka error type (e.g. `MESSAGE_TOO_LARGE`) anywhere in the chain, else "unknown": a bounded label.
+ * kafkajs raises a refused SASL login (a password rotated under a running client) without the
+ * broker's type, so it is named here: SASL_AUTHENTICATION_FAILED.
+ */
 export function produceErrorCode(error: unknown): string {
-  const typed = chain(error).find((e) => typeof e.type === "string");
+  const errors = chain(error);
+  if (errors.some((e) => e.name === "KafkaJSSASLAuthenticationError")) return "SASL_AUTHENTICATION_FAILED";
+  const typed = errors.find((e) => typeof e.type === "string");
   return typeof typed?.type === "string" ? typed.type : "unknown";
 }
 
