@@ -17,6 +17,10 @@ OS_TRANSPORT_PORT="${WIKISTREAM_OPENSEARCH_TRANSPORT_PORT:-29300}"
 KAFKA_DIR="$STATE/kafka"; OS_DIR="$STATE/opensearch"
 CERTS="$STATE/certs"; SECRETS="$STATE/secrets"
 CLIENT_USER=wikistream
+# Set (ms) to make the broker end each SASL session after that long unless the client re-authenticates
+# (connections.max.reauth.ms, as managed clusters do): a rotated or removed credential then takes effect
+# on open connections too, not only on new ones. kafkajs re-authenticates by itself. Unset: never.
+REAUTH_MS="${WIKISTREAM_KAFKA_REAUTH_MS:-}"
 
 SERVICES_ALL="kafka|opensearch|proxy"; SERVICES_UP=(kafka opensearch proxy); SERVICES_DOWN=(proxy kafka opensearch)
 
@@ -122,6 +126,7 @@ transaction.state.log.min.isr=1
 share.coordinator.state.topic.replication.factor=1
 share.coordinator.state.topic.min.isr=1
 group.initial.rebalance.delay.ms=0
+${REAUTH_MS:+connections.max.reauth.ms=$REAUTH_MS}
 PROPS
   )
   local java=("$JDK/bin/java" -cp "$KAFKA_LIBS/*" -Dorg.slf4j.simpleLogger.showDateTime=true)

@@ -16,6 +16,16 @@ export interface SecureStack {
   stop(): Promise<void>;
 }
 
+/** Where the state dir goes (a new `<stateParent>/<statePrefix>XXXXXX`) and other stack.sh variables. */
+export interface SecureStackOptions {
+  /** Default: the OS temporary dir. */
+  stateParent?: string;
+  /** Default "wikistream-secure-". */
+  statePrefix?: string;
+  /** More WIKISTREAM_* variables for stack.sh, e.g. WIKISTREAM_KAFKA_REAUTH_MS. */
+  env?: Record<string, string>;
+}
+
 /**
  * Starts `services` of WIKISTREAM_STACK_MODE=secure on the given ports, in a new temporary state dir
  * (so a fresh CA and fresh passwords), and returns how to reach and stop them. Never the default ports.
@@ -23,10 +33,13 @@ export interface SecureStack {
 export async function startSecureStack(
   services: readonly string[],
   ports: Record<string, number>,
+  options: SecureStackOptions = {},
 ): Promise<SecureStack> {
-  const state = await mkdtemp(join(tmpdir(), "wikistream-secure-"));
+  const parent = options.stateParent ?? tmpdir();
+  const state = await mkdtemp(join(parent, options.statePrefix ?? "wikistream-secure-"));
   const env = {
     ...process.env,
+    ...options.env,
     WIKISTREAM_STACK_MODE: "secure",
     WIKISTREAM_STATE: state,
     ...Object.fromEntries(Object.entries(ports).map(([name, port]) => [name, String(port)])),
