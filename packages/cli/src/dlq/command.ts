@@ -1,58 +1,12 @@
-import { randomUUID } from "node:crypto";
-import { createProducer } from "@wikistream/kafka";
-import { CompressionTypes, type Kafka } from "kafkajs";
+import type { Kafka } from "kafkajs";
 import type { Io } from "../io.ts";
-import { Progress } from "../io.ts";
-import { commandKafka, existingTopics } from "../kafka/connect.ts";
-import { rangeSize } from "../kafka/range.ts";
+import { commandKafka } from "../kafka/connect.ts";
 import { readRanges, topicRanges } from "../kafka/reader.ts";
 import { DLQ_USAGE, type DlqCommand, parseDlqArgs } from "./args.ts";
-import { auditMessages, ensureAuditTopic, type RedriveEntry, readRedriven, writeAudit } from "./audit.ts";
 import { decodeLetter, type Letter } from "./letter.ts";
-import { chunkSends, planRedrive } from "./redrive-plan.ts";
-import { countByReason, matches } from "./select.ts";
-
-type Selecting = Extract<DlqCommand, { action: "list" | "redrive" }>;
-
-/** The letters a selection picks, read from every chosen DLQ topic that exists. */
-async function selectLetters(kafka: Kafka, command: Selecting, io: Io): Promise<Letter[]> {
-  const { found, missing } = await existingTopics(kafka, command.topics);
-  for (const topic of missing) io.err(`dlq: topic ${topic} does not exist (no letters there)`);
-  const letters: Letter[] = [];
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    for (const topic of found) {
-      const ranges = await topicRanges(admin, topic, command.range);
-      const progress = new Progress(io, `reading ${topic}`, rangeSize(ranges));
-      await readRanges(kafka, topic, ranges, {
-        onRecords(records) {
-          progress.add(records.length);
-          for (const record of records) {
-            const letter = decodeLetter(record);
-            if (matches(letter, command.filter)) letters.push(letter);
-          }
-        },
-      });
-    }
-  } finally {
-    await admin.disconnect();
-  }
-  return letters;
-}
-
-const summaryOf = (letter: Letter) => ({
-  ref: letter.ref,
-  app: letter.app,
-  reason: letter.reason,
-  time: letter.time,
-  metaId: letter.metaId,
-  source:
-    letter.sourceTopic === undefined
-      ? undefined
-      : `${letter.sourceTopic}:${letter.source?.partition}:${letter.source?.offset}`,
-  detail: letter.detail.slice(0, 200),
-});
+import { selectLetters, summaryOf } from "./read.ts";
+import { redrive } from "./redrive.ts";
+import { countByReason } from "./select.ts";
 
 async function list(kafka: Kafka, command: Extract<DlqCommand, { action: "list" }>, io: Io): Promise<number> {
   const letters = await selectLetters(kafka, command, io);
@@ -114,103 +68,6 @@ async function show(kafka: Kafka, command: Extract<DlqCommand, { action: "show" 
     value: found.original.value?.toString("utf8") ?? null,
   };
   io.out(JSON.stringify(view, null, command.json ? undefined : 2));
-  return 0;
-}
-
-async function redrive(
-  kafka: Kafka,
-  command: Extract<DlqCommand, { action: "redrive" }>,
-  io: Io,
-): Promise<number> {
-  const letters = await selectLetters(kafka, command, io);
-  if (!command.dryRun) await ensureAuditTopic(kafka, command.auditTopic);
-  const redriven = (await existingTopics(kafka, [command.auditTopic])).found.length
-    ? await readRedriven(kafka, command.auditTopic)
-    : new Map<string, RedriveEntry>();
-  const steps = planRedrive(letters, {
-    redriven: new Set(redriven.keys()),
-    toTopic: command.toTopic,
-    force: command.force,
-  });
-  const sends = steps.filter((s) => s.kind === "send");
-  const skipped: Record<string, number> = {};
-  for (const step of steps) {
-    if (step.kind === "skip") {
-      skipped[step.why] = (skipped[step.why] ?? 0) + 1;
-      io.err(`skip ${step.letter.ref} (${step.why}): ${step.detail}`);
-    } else if (command.dryRun || command.json) {
-      io.out(
-        command.json
-          ? JSON.stringify({ ...summaryOf(step.letter), to: step.topic, dryRun: command.dryRun })
-          : `would send ${step.letter.ref} → ${step.topic}`,
-      );
-    }
-  }
-  const skippedText =
-    Object.entries(skipped)
-      .map(([why, n]) => `${n} ${why}`)
-      .join(", ") || "none";
-  if (command.dryRun) {
-    io.err(
-      `dry run: ${sends.length} of ${letters.length} letter(s) would be re-driven; skipped: ${skippedText}`,
-    );
-    return 0;
-  }
-  const run = randomUUID();
-  const at = new Date(io.now()).toISOString();
-  const { producer } = createProducer(kafka);
-  await producer.connect();
-  try {
-    const progress = new Progress(io, "re-driving", sends.length);
-    // Per target topic, in letter order, in chunks under Kafka's default 1 MiB batch limit.
-    const byTopic = new Map<string, typeof sends>();
-    for (const step of sends) byTopic.set(step.topic, [...(byTopic.get(step.topic) ?? []), step]);
-    for (const [topic, group] of byTopic) {
-      for (const chunk of chunkSends(group)) {
-        await producer.send({
-          topic,
-          acks: -1,
-          compression: CompressionTypes.GZIP,
-          messages: chunk.map((s) => s.message),
-        });
-        progress.add(chunk.length);
-      }
-    }
-    // Written after the re-driven records: a crash in between re-drives those letters again on the
-    // next run, which `_id = meta.id` absorbs; the other order could lose them.
-    const entries: RedriveEntry[] = sends.map((s) => ({
-      ref: s.letter.ref,
-      metaId: s.letter.metaId,
-      topic: s.topic,
-      run,
-      by: command.by,
-      at,
-    }));
-    await writeAudit(
-      producer,
-      command.auditTopic,
-      auditMessages(entries, {
-        run,
-        by: command.by,
-        at,
-        dryRun: false,
-        selection: {
-          topics: command.topics,
-          ...command.range,
-          ...command.filter,
-          toTopic: command.toTopic,
-          force: command.force,
-        },
-        sent: sends.length,
-        skipped,
-      }),
-    );
-  } finally {
-    await producer.disconnect();
-  }
-  io.err(
-    `re-drove ${sends.length} of ${letters.length} letter(s) (run ${run}, by ${command.by}); skipped: ${skippedText}`,
-  );
   return 0;
 }
 
