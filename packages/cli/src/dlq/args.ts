@@ -85,42 +85,29 @@ export type DlqCommand =
       readonly json: boolean;
     } & Selection);
 
-export function parseDlqArgs(
-  argv: readonly string[],
-  env: Record<string, string | undefined>,
-  now: number,
-): { command: DlqCommand; connection: Connection } {
-  const { values, positionals } = parseFlags(argv, options);
-  const connection = connectionOf(values, env);
-  const [action, ...rest] = positionals;
-  if (values.help || action === undefined || action === "help")
-    return { command: { action: "help" }, connection };
-  const json = values.json ?? false;
-  if (action === "show") {
-    const ref = rest[0];
-    const match = ref === undefined ? null : /^(.+):(\d+):(\d+)$/.exec(ref);
-    if (!match)
-      throw new UsageError(`dlq show: expected <dlq-topic>:<partition>:<offset>, got "${ref ?? ""}"`);
-    return {
-      command: {
-        action,
-        topic: match[1]!,
-        partition: Number(match[2]),
-        offset: match[3]!,
-        raw: values.raw ?? false,
-        json,
-      },
-      connection,
-    };
-  }
-  if (action !== "list" && action !== "redrive") {
-    throw new UsageError(`dlq: unknown action "${action}" (expected list, show or redrive)`);
-  }
-  if (rest.length > 0) throw new UsageError(`dlq ${action}: unexpected argument "${rest[0]}"`);
+type DlqValues = ReturnType<typeof parseFlags<typeof options>>["values"];
+type ShowCommand = Extract<DlqCommand, { action: "show" }>;
+
+/** `show <dlq-topic>:<partition>:<offset>`. */
+function showCommand(ref: string | undefined, values: DlqValues): ShowCommand {
+  const match = ref === undefined ? null : /^(.+):(\d+):(\d+)$/.exec(ref);
+  if (!match) throw new UsageError(`dlq show: expected <dlq-topic>:<partition>:<offset>, got "${ref ?? ""}"`);
+  return {
+    action: "show",
+    topic: match[1]!,
+    partition: Number(match[2]),
+    offset: match[3]!,
+    raw: values.raw ?? false,
+    json: values.json ?? false,
+  };
+}
+
+/** The topics, offsets and letter filter that `list` and `redrive` share. */
+function selectionOf(values: DlqValues, now: number): Selection {
   const app = oneOf(values.app, "--app", ["indexer", "ingest"] as const);
   const topics = listFlag(values.topic) ?? (app ? [defaultDlqTopics[app]] : Object.values(defaultDlqTopics));
   const partitions = listFlag(values.partition)?.map((p) => intFlag(p, "--partition") as number);
-  const selection: Selection = {
+  return {
     topics,
     range: {
       partitions,
@@ -135,12 +122,10 @@ export function parseDlqArgs(
       metaIds: listFlag(values["meta-id"]),
     },
   };
-  if (action === "list")
-    return {
-      command: { action, ...selection, limit: intFlag(values.limit, "--limit", 1), json },
-      connection,
-    };
+}
 
+/** A re-drive of every letter must be asked for (--all): an empty selection is more likely a slip. */
+function redriveCommand(selection: Selection, values: DlqValues): Extract<DlqCommand, { action: "redrive" }> {
   const narrowed =
     Object.values(selection.filter).some((v) => v !== undefined) ||
     Object.values(selection.range).some((v) => v !== undefined) ||
@@ -151,16 +136,36 @@ export function parseDlqArgs(
     );
   }
   return {
-    command: {
-      action,
-      ...selection,
-      toTopic: values["to-topic"],
-      dryRun: values["dry-run"] ?? false,
-      force: values.force ?? false,
-      by: values.by ?? `${os.userInfo().username}@${os.hostname()}`,
-      auditTopic: values["audit-topic"] ?? defaultAuditTopic,
-      json,
-    },
-    connection,
+    action: "redrive",
+    ...selection,
+    toTopic: values["to-topic"],
+    dryRun: values["dry-run"] ?? false,
+    force: values.force ?? false,
+    by: values.by ?? `${os.userInfo().username}@${os.hostname()}`,
+    auditTopic: values["audit-topic"] ?? defaultAuditTopic,
+    json: values.json ?? false,
   };
+}
+
+export function parseDlqArgs(
+  argv: readonly string[],
+  env: Record<string, string | undefined>,
+  now: number,
+): { command: DlqCommand; connection: Connection } {
+  const { values, positionals } = parseFlags(argv, options);
+  const connection = connectionOf(values, env);
+  const [action, ...rest] = positionals;
+  if (values.help || action === undefined || action === "help")
+    return { command: { action: "help" }, connection };
+  if (action === "show") return { command: showCommand(rest[0], values), connection };
+  if (action !== "list" && action !== "redrive") {
+    throw new UsageError(`dlq: unknown action "${action}" (expected list, show or redrive)`);
+  }
+  if (rest.length > 0) throw new UsageError(`dlq ${action}: unexpected argument "${rest[0]}"`);
+  const selection = selectionOf(values, now);
+  if (action === "list") {
+    const limit = intFlag(values.limit, "--limit", 1);
+    return { command: { action, ...selection, limit, json: values.json ?? false }, connection };
+  }
+  return { command: redriveCommand(selection, values), connection };
 }

@@ -32,6 +32,19 @@ const steps = planRedrive(
 );
 const sends = steps.filter((s) => s.kind === "send");
 
+const command = {
+  action: "redrive",
+  topics: ["wikistream.indexer.dlq"],
+  range: {},
+  filter: { reasons: ["mapper_parsing_exception"] },
+  toTopic: undefined,
+  dryRun: false,
+  force: false,
+  by: "ops@host",
+  auditTopic: "wikistream.dlq.redrives",
+  json: false,
+} as const;
+
 describe("redrive decisions", () => {
   it("counts the skips by why, and says none when there are none", () => {
     expect(tallySkips(steps)).toEqual({ not_redrivable: 1, already_redriven: 1 });
@@ -46,18 +59,6 @@ describe("redrive decisions", () => {
   });
 
   it("audits every sent letter, then the run with its selection and counts", () => {
-    const command = {
-      action: "redrive",
-      topics: ["wikistream.indexer.dlq"],
-      range: {},
-      filter: { reasons: ["mapper_parsing_exception"] },
-      toTopic: undefined,
-      dryRun: false,
-      force: false,
-      by: "ops@host",
-      auditTopic: "wikistream.dlq.redrives",
-      json: false,
-    } as const;
     const messages = runAudit(command, sends, tallySkips(steps), {
       id: "r1",
       at: "2026-09-02T00:00:00.000Z",
