@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { errorMessage } from "@wikistream/resilience";
-import type { Admin, Kafka } from "kafkajs";
+import type { Admin, Batch, EachBatchPayload, Kafka } from "kafkajs";
 import { type PartitionBounds, type PartitionRange, type RangeSelection, resolveRanges } from "./range.ts";
+import { RangeProgress, ReadEnd, type ReadSummary } from "./read-state.ts";
 
 /** A record as read: key, value and header values byte for byte. */
 export interface ReadRecord {
@@ -63,9 +64,54 @@ export interface ReadOptions {
   maxBytesPerPartition?: number;
 }
 
-/** Where each partition stopped; `complete` is false when the idle limit ended a partition early. */
-export interface ReadSummary {
-  readonly partitions: readonly { partition: number; next: string; to: string; complete: boolean }[];
+export type { ReadSummary } from "./read-state.ts";
+
+/** The records of a fetched batch that lie inside the partition's range. Pure. */
+function recordsInside(topic: string, batch: Batch, range: PartitionRange): ReadRecord[] {
+  const from = BigInt(range.from);
+  const to = BigInt(range.to);
+  const inside: ReadRecord[] = [];
+  for (const message of batch.messages) {
+    const offset = BigInt(message.offset);
+    if (offset < from || offset >= to) continue;
+    inside.push({
+      topic,
+      partition: batch.partition,
+      offset: message.offset,
+      timestamp: message.timestamp,
+      key: message.key,
+      value: message.value,
+      headers: headersOf(message.headers),
+    });
+  }
+  return inside;
+}
+
+/** What handling one batch needs: the read's position and end, and how to stop a partition. */
+interface BatchReader {
+  readonly topic: string;
+  readonly progress: RangeProgress;
+  readonly end: ReadEnd;
+  readonly onRecords: ReadOptions["onRecords"];
+  pause(partition: number): void;
+}
+
+async function readBatch({ batch, heartbeat }: EachBatchPayload, read: BatchReader): Promise<void> {
+  const range = read.progress.rangeOf(batch.partition);
+  if (range === undefined) return;
+  const inside = recordsInside(read.topic, batch, range);
+  try {
+    if (inside.length > 0) await read.onRecords(inside);
+  } catch (error) {
+    read.end.fail(error);
+    return;
+  }
+  read.end.progressed();
+  if (read.progress.advance(batch.partition, batch.lastOffset())) {
+    read.pause(batch.partition);
+    if (read.progress.pending.length === 0) read.end.finish();
+  }
+  await heartbeat();
 }
 
 /**
@@ -79,89 +125,29 @@ export async function readRanges(
   ranges: readonly PartitionRange[],
   options: ReadOptions,
 ): Promise<ReadSummary> {
-  const pending = new Map(ranges.filter((r) => BigInt(r.to) > BigInt(r.from)).map((r) => [r.partition, r]));
-  const next = new Map(ranges.map((r) => [r.partition, r.from]));
-  const summary = (complete: ReadonlySet<number>): ReadSummary => ({
-    partitions: ranges.map((r) => ({
-      partition: r.partition,
-      next: next.get(r.partition) ?? r.from,
-      to: r.to,
-      complete: complete.has(r.partition) || BigInt(r.to) <= BigInt(r.from),
-    })),
-  });
-  if (pending.size === 0) return summary(new Set());
-
+  const progress = new RangeProgress(ranges);
+  if (progress.pending.length === 0) return progress.summary();
   const groupId = `wikistream-cli-${randomUUID()}`;
   const consumer = kafka.consumer({
     groupId,
     maxWaitTimeInMs: 250,
     maxBytesPerPartition: options.maxBytesPerPartition ?? 4_194_304,
   });
-  const done = new Set<number>();
-  const idleMs = options.idleMs ?? 15_000;
-  let lastProgress = Date.now();
-  let failure: unknown;
-  let finish: () => void = () => {};
-  const finished = new Promise<void>((resolve) => {
-    finish = resolve;
-  });
-  const complete = (partition: number) => {
-    done.add(partition);
-    pending.delete(partition);
-    consumer.pause([{ topic, partitions: [partition] }]);
-    if (pending.size === 0) finish();
-  };
-
+  const end = new ReadEnd();
+  const pause = (partition: number) => consumer.pause([{ topic, partitions: [partition] }]);
   await consumer.connect();
   try {
     await consumer.subscribe({ topic, fromBeginning: true });
     await consumer.run({
       // Nothing is committed; resolving a batch (the default) only moves the fetch position on.
       autoCommit: false,
-      eachBatch: async ({ batch, heartbeat }) => {
-        const range = pending.get(batch.partition);
-        if (range === undefined) return;
-        const to = BigInt(range.to);
-        const inside: ReadRecord[] = [];
-        for (const message of batch.messages) {
-          const offset = BigInt(message.offset);
-          if (offset < BigInt(range.from) || offset >= to) continue;
-          inside.push({
-            topic,
-            partition: batch.partition,
-            offset: message.offset,
-            timestamp: message.timestamp,
-            key: message.key,
-            value: message.value,
-            headers: headersOf(message.headers),
-          });
-        }
-        try {
-          if (inside.length > 0) await options.onRecords(inside);
-        } catch (error) {
-          failure = error;
-          finish();
-          return;
-        }
-        lastProgress = Date.now();
-        const last = BigInt(batch.lastOffset());
-        next.set(batch.partition, String(last + 1n > to ? to : last + 1n));
-        if (last + 1n >= to) complete(batch.partition);
-        await heartbeat();
-      },
+      eachBatch: (payload) =>
+        readBatch(payload, { topic, progress, end, onRecords: options.onRecords, pause }),
     });
-    for (const range of pending.values())
+    for (const range of progress.pending)
       consumer.seek({ topic, partition: range.partition, offset: range.from });
-    const idle = setInterval(() => {
-      if (Date.now() - lastProgress > idleMs) finish();
-    }, 500);
-    try {
-      await finished;
-    } finally {
-      clearInterval(idle);
-    }
-    if (failure !== undefined) throw failure;
-    return summary(done);
+    await end.wait(options.idleMs ?? 15_000);
+    return progress.summary();
   } finally {
     await consumer.disconnect();
     await deleteGroup(kafka, groupId);
