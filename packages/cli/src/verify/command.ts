@@ -79,13 +79,8 @@ async function readIds(
   return [...parts.values()];
 }
 
-async function verify(
-  command: VerifyCommand,
-  kafka: Kafka,
-  io: Io,
-  connection: Parameters<typeof createOpenSearch>[0],
-) {
-  const started = io.now();
+/** The ids of every chosen topic's range, and the ids the DLQ topic accounts for. */
+async function readTopics(command: VerifyCommand, kafka: Kafka, io: Io) {
   const { found, missing: absent } = await existingTopics(kafka, command.topics);
   for (const topic of absent) io.err(`verify: topic ${topic} does not exist`);
   const partitions: PartitionIds[] = [];
@@ -107,18 +102,34 @@ async function verify(
   } finally {
     await admin.disconnect();
   }
-  const readMs = io.now() - started;
-  const client = createOpenSearch(connection);
-  const lookup = new IdLookup(client, `${command.indexPrefix}-all`, command.batch);
+  return { partitions, dead };
+}
+
+/** Documents per id. A document indexed within the last refresh interval is not searchable yet: look once more. */
+async function countDocuments(lookup: IdLookup, ids: string[]): Promise<Map<string, number>> {
   const documents = new Map<string, number>();
-  await lookup.count([...new Set(partitions.flatMap((p) => [...p.ids]))], documents);
-  // A document indexed within the last refresh interval is not searchable yet: look once more.
+  await lookup.count(ids, documents);
   const unseen = [...documents].filter(([, n]) => n === 0).map(([id]) => id);
   if (unseen.length > 0) {
     await new Promise((resolve) => setTimeout(resolve, 2000));
     for (const id of unseen) documents.delete(id);
     await lookup.count(unseen, documents);
   }
+  return documents;
+}
+
+async function verify(
+  command: VerifyCommand,
+  kafka: Kafka,
+  io: Io,
+  connection: Parameters<typeof createOpenSearch>[0],
+) {
+  const started = io.now();
+  const { partitions, dead } = await readTopics(command, kafka, io);
+  const readMs = io.now() - started;
+  const client = createOpenSearch(connection);
+  const lookup = new IdLookup(client, `${command.indexPrefix}-all`, command.batch);
+  const documents = await countDocuments(lookup, [...new Set(partitions.flatMap((p) => [...p.ids]))]);
   const result = reconcile(partitions, documents, dead);
   const finished = io.now();
   const records = partitions.reduce((sum, p) => sum + p.records, 0);
