@@ -1,5 +1,6 @@
+import { createLogger } from "@wikistream/log";
 import { describe, expect, it } from "vitest";
-import { isExpectedKafkaWarning, isExpectedMissingTopic, producerSettings } from "./client.ts";
+import { createKafka, isExpectedKafkaWarning, isExpectedMissingTopic, producerSettings } from "./client.ts";
 
 describe("producerSettings", () => {
   it("defaults to an idempotent producer with acks=all and one request in flight", () => {
@@ -34,5 +35,22 @@ describe("isExpectedMissingTopic", () => {
       error: "There is no leader for this topic-partition as we are in the middle of a leadership election",
     };
     expect(isExpectedMissingTopic("Response Metadata(key: 3, version: 6)", leader)).toBe(false);
+  });
+});
+
+describe("createKafka's log creator", () => {
+  it("never throws on a log entry whose message is not a string (regression: it crashed the consumer on a failed SASL re-authentication)", () => {
+    const lines: string[] = [];
+    const kafka = createKafka({
+      brokers: ["127.0.0.1:9"],
+      clientId: "test",
+      logger: createLogger({ level: "debug", write: (line) => void lines.push(line) }),
+    });
+    // kafkajs merges a log call's extra fields over its message: `message` there may be anything.
+    expect(() =>
+      kafka.logger().error("ignored", { message: new Error("re-authentication failed") }),
+    ).not.toThrow();
+    expect(() => kafka.logger().warn("ignored", { message: 42 })).not.toThrow();
+    expect(lines.join("\n")).toContain("kafkajs: re-authentication failed");
   });
 });

@@ -54,7 +54,11 @@ export function createKafka(options: KafkaClientOptions): Kafka {
     logCreator:
       () =>
       ({ level, log }) => {
-        const { message, timestamp: _t, logger: _l, ...fields } = log;
+        const { message: raw, timestamp: _t, logger: _l, ...fields } = log;
+        // kafkajs sometimes logs a non-string message (seen: a failed SASL re-authentication); a log
+        // creator that throws there crashes the consumer with a TypeError instead of the real error.
+        const message =
+          typeof raw === "string" ? raw : String((raw as { message?: unknown })?.message ?? raw);
         if (isExpectedKafkaWarning(message)) return;
         const name = isExpectedMissingTopic(message, fields) ? "debug" : (levelName[level] ?? "info");
         options.logger[name](`kafkajs: ${message}`, fields);
