@@ -123,6 +123,9 @@ describe("start-up refusals of the real processes on the secure stack", () => {
   }, 300_000);
 });
 
+// One scenario, longer than a screen on purpose: the two rotations happen under the same running
+// processes (that they recover without a restart is the point), and the exactly-once check at the end
+// covers the whole run, both outages included.
 describe("credentials rotated under the running pipeline", () => {
   it("not ready with the cause in a metric, nothing dead-lettered, recovered without a restart", async () => {
     const { events, expected } = paced((await monthRecording()).events, 2000, 15);
