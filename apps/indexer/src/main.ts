@@ -17,7 +17,8 @@ await runApp<Readonly<IndexerConfig>, Logger>(runtime, {
   http: (config) => ({ hostname: config.httpHost, port: config.httpPort }),
   create({ config, logger, fatal }) {
     const metrics = createIndexerMetrics({
-      defaultMetrics: runtime.name === "node",
+      // prom-client's process and runtime metrics work on Node, Bun 1.4 and Deno 2.9 alike.
+      defaultMetrics: true,
       revision: config.revision,
     });
     const kafka = createKafka({
