@@ -31,7 +31,9 @@ afterAll(() => sandbox.tearDown(), 60_000);
 describe("scale out and in during a replay (real processes)", () => {
   it("spreads partitions over 3 replicas and converges to exactly the topic's events", async () => {
     const a = sandbox.spawnIndexer("a", { env });
-    await sandbox.waitForDocuments("replica a indexing", 1500, 30_000);
+    // The first documents fan out to ~30 monthly indices (the recordings span 2020–2026), each created
+    // on its first bulk: on a loaded 2-core machine that alone took over 30 s.
+    await sandbox.waitForDocuments("replica a indexing", 1500, 60_000);
 
     const b = sandbox.spawnIndexer("b", { env });
     const c = sandbox.spawnIndexer("c", { env });
