@@ -75,5 +75,5 @@ describe("scale out and in during a replay (real processes)", () => {
         `${events.length} distinct, no duplicates; replica a saw ${rebalances} group joins`,
     );
     expect(await a.terminate()).toBe(0);
-  }, 120_000);
+  }, 180_000);
 });
