@@ -25,6 +25,7 @@ describe("cluster: kill -9 of a partition leader", () => {
     const [topic] = current.streamTopics;
     if (topic === undefined) throw new Error("no stream topic");
     await current.waitForPublished(2_000);
+    await current.waitForIndexed(1_000);
 
     const leaderOf0 = async () =>
       (await current.kafka.partitions([topic])).find((p) => p.partition === 0)?.leader;

@@ -23,6 +23,7 @@ describe("cluster: rolling restart of the brokers", () => {
     run = await FaultRun.start({ copies: 8, perSecond: 150 });
     const current = run;
     await current.waitForPublished(1_500);
+    await current.waitForIndexed(1_000);
 
     const startedAt = Date.now();
     const restarts: string[] = [];

@@ -95,6 +95,20 @@ export class FaultRun {
     );
   }
 
+  /**
+   * Waits until the indexer has indexed `documents`: it is then in its group and consuming, so the
+   * fault tests what a running indexer does. (A broker killed while the indexer was still joining cost
+   * a 30 s rejoin, the session timeout of the member it had left behind, and no indexing to measure.)
+   */
+  async waitForIndexed(documents: number, timeoutMs = 90_000): Promise<void> {
+    await waitFor(
+      `${documents} documents indexed`,
+      () => (this.sampler.last?.indexed ?? 0) >= documents,
+      timeoutMs,
+      200,
+    );
+  }
+
   /** When the replay sent its last event (Infinity while it has not). */
   streamEndedAt(): number {
     return streamEndedAt(this.sampler.samples, this.recording.events.length) ?? Number.POSITIVE_INFINITY;
