@@ -25,7 +25,8 @@ export function run(command: string, args: readonly string[], cwd: string): { ok
 }
 
 // promtool and prometheus come from the Debian package `prometheus`, amtool from
-// `prometheus-alertmanager`: CI must have them. docker-compose (package `docker-compose`) is optional.
+// `prometheus-alertmanager`, docker-compose (which validates docker-compose.yml; no Docker engine is
+// needed for that) from `docker-compose`: CI must have them all.
 export const tools = {
   promtool: which("promtool"),
   prometheus: which("prometheus"),
@@ -39,7 +40,7 @@ export const toolPackages: Record<Tool, string> = {
   amtool: "prometheus-alertmanager",
   compose: "docker-compose",
 };
-export const requiredInCi = ["promtool", "prometheus", "amtool"] as const satisfies readonly Tool[];
+export const requiredInCi = ["promtool", "prometheus", "amtool", "compose"] as const satisfies readonly Tool[];
 export const ci = Boolean(process.env.CI);
 
 /** One warning per missing tool whose checks `file` skips (in CI the required ones fail instead). */
