@@ -40,7 +40,12 @@ export const toolPackages: Record<Tool, string> = {
   amtool: "prometheus-alertmanager",
   compose: "docker-compose",
 };
-export const requiredInCi = ["promtool", "prometheus", "amtool", "compose"] as const satisfies readonly Tool[];
+export const requiredInCi = [
+  "promtool",
+  "prometheus",
+  "amtool",
+  "compose",
+] as const satisfies readonly Tool[];
 export const ci = Boolean(process.env.CI);
 
 /** One warning per missing tool whose checks `file` skips (in CI the required ones fail instead). */
