@@ -206,6 +206,15 @@ export class ConsumerCrashedError extends IndexerError {
   }
 }
 
+/** kafkajs' "Failed to find group coordinator", possibly wrapped (cause): see IndexerLifecycle. */
+export function isGroupCoordinatorNotFound(error: unknown): boolean {
+  for (let e = error as { name?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 8; depth++) {
+    if (e.name === "KafkaJSGroupCoordinatorNotFound") return true;
+    e = typeof e.cause === "object" && e.cause !== null ? (e.cause as typeof e) : undefined;
+  }
+  return false;
+}
+
 /** The code of any error, for `errors_total{code}`: ours, kafkajs' `type`, else `unknown`. */
 export function errorCode(error: unknown): string {
   if (error instanceof WikistreamError) return error.code;

@@ -3,7 +3,7 @@ import { classifyKafkaError, kafkaAuthenticationFix } from "@wikistream/kafka";
 import type { Logger } from "@wikistream/log";
 import type { Producer } from "kafkajs";
 import type { CredentialHealth } from "./credential-health.ts";
-import { ConsumerCrashedError, errorCode } from "./errors.ts";
+import { ConsumerCrashedError, errorCode, isGroupCoordinatorNotFound } from "./errors.ts";
 import type { IndexerDeps, IndexerStatus } from "./indexer-types.ts";
 import type { Committer } from "./offsets/committer.ts";
 import type { LagMonitor } from "./offsets/lag-monitor.ts";
@@ -42,6 +42,9 @@ export class IndexerLifecycle {
   #stopped: Promise<void> | undefined;
   /** A consumer restart after Kafka refused the credentials (kafkajs does not restart from that). */
   #restartTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The crash that ended the consumer before it ever joined the group: start() fails with it. */
+  #joinCrash: Error | undefined;
+  #everJoined = false;
 
   constructor(parts: IndexerParts) {
     this.#parts = parts;
@@ -83,6 +86,7 @@ export class IndexerLifecycle {
         },
         onAssignment: (assignment) => {
           this.#joined = true;
+          this.#everJoined = true;
           this.#parts.credentials.accept("kafka");
           this.#assignment = assignment;
           pipeline.assign(assignment);
@@ -94,6 +98,8 @@ export class IndexerLifecycle {
         },
         onCrash: (error, restart) => this.#crash(error, restart),
       });
+      // Refused before ever joining (kafkajs' run() resolves after its crash): a start-up failure.
+      if (this.#joinCrash) throw this.#joinFailure(this.#joinCrash);
     } catch (error) {
       // A stop() during start-up ends the waiting; that is not a start-up failure.
       if (abort.signal.aborted) return;
@@ -144,7 +150,11 @@ export class IndexerLifecycle {
     deps.metrics.consumerCrashes.inc({ restart: String(restart) });
     // kafkajs already left the group; ready again only after the next GROUP_JOIN.
     this.#joined = false;
-    if (this.#refusedCredentials(error) && !restart) {
+    if (!restart && !this.#everJoined && this.#state === "starting") {
+      this.#joinCrash = error;
+      return;
+    }
+    if (!restart && (this.#refusedCredentials(error) || this.#noCoordinator(error))) {
       this.#restartLater();
       return;
     }
@@ -172,6 +182,31 @@ export class IndexerLifecycle {
     return true;
   }
 
+  /**
+   * kafkajs ends the consumer with KafkaJSGroupCoordinatorNotFound, the broker's answer dropped, when
+   * FindCoordinator was refused (GROUP_AUTHORIZATION_FAILED: the group's ACL removed) or no coordinator
+   * answered through its retries: either way waiting can fix it, so not ready and restarted, not ended.
+   */
+  #noCoordinator(error: Error): boolean {
+    if (!isGroupCoordinatorNotFound(error)) return false;
+    this.#parts.log.warn(
+      "no coordinator for the group (kafkajs' report of a refused group ACL too); retrying",
+      {
+        groupId: this.#parts.deps.config.groupId,
+        error,
+      },
+    );
+    return true;
+  }
+
+  #joinFailure(cause: Error): ConsumerCrashedError {
+    const { groupId } = this.#parts.deps.config;
+    return new ConsumerCrashedError(`the consumer could not join group ${groupId}: ${cause.message}`, {
+      cause,
+      context: { groupId },
+    });
+  }
+
   /** Connects and runs the consumer again after INDEXER_RETRY_MAX_MS, until Kafka accepts it. */
   #restartLater(): void {
     if (this.stopping) return;
@@ -179,7 +214,7 @@ export class IndexerLifecycle {
       this.#restartTimer = undefined;
       if (this.stopping) return;
       this.#parts.source.restart().catch((error: unknown) => {
-        if (this.#refusedCredentials(error)) this.#restartLater();
+        if (this.#refusedCredentials(error) || this.#noCoordinator(error as Error)) this.#restartLater();
         else this.#crash(error instanceof Error ? error : new Error(String(error)), false);
       });
     }, this.#parts.deps.config.retryMaxMs);

@@ -16,7 +16,7 @@ export type KafkaFailure =
     }
   | { kind: "transient"; detail: string; type: string }
   | { kind: "authentication"; detail: string }
-  | { kind: "authorization"; detail: string; type: string }
+  | { kind: "authorization"; detail: string; type: string; topic: string | undefined }
   | { kind: "fatal"; detail: string; type: string | undefined };
 
 /** Protocol error types that mean "this partition has no usable leader right now". */
@@ -120,7 +120,9 @@ export function classifyKafkaError(error: unknown): KafkaFailure {
   if (name === "KafkaJSSASLAuthenticationError" || type === "SASL_AUTHENTICATION_FAILED") {
     return { kind: "authentication", detail };
   }
-  if (type?.endsWith("_AUTHORIZATION_FAILED")) return { kind: "authorization", detail, type };
+  if (type?.endsWith("_AUTHORIZATION_FAILED")) {
+    return { kind: "authorization", detail, type, topic: text(topic) };
+  }
   if (type && leaderTypes.has(type)) {
     return {
       kind: "no_leader",
@@ -161,7 +163,7 @@ export function describeKafkaFailure(failure: KafkaFailure): string {
     case "authentication":
       return `the brokers refused the credentials: ${failure.detail}`;
     case "authorization":
-      return `the brokers denied access (${failure.type}): ${failure.detail}`;
+      return `the brokers denied access (${failure.type}${failure.topic ? `, topic ${failure.topic}` : ""}): ${failure.detail}`;
     case "fatal":
       return failure.type ? `${failure.type}: ${failure.detail}` : failure.detail;
   }

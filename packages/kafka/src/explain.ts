@@ -38,8 +38,39 @@ export function explainKafkaStartupError(
     case "authentication":
       return `Kafka at ${brokers} (KAFKA_BROKERS): ${what}. ${kafkaAuthenticationFix(error, settings.security)}`;
     case "authorization":
-      return `Kafka at ${brokers} (KAFKA_BROKERS): ${what}. Grant this client's principal the ACLs it needs`;
+      return `Kafka at ${brokers} (KAFKA_BROKERS): ${what}. ${kafkaAclFix(failure, brokers, settings.security)}`;
     case "fatal":
       return `Kafka at ${brokers} (KAFKA_BROKERS) failed: ${what}${waited}`;
   }
+}
+
+/** The operation an ACL must allow after a refusal of this type, where the refused request is unknown. */
+const aclOperations: Record<string, string> = {
+  TOPIC_AUTHORIZATION_FAILED: "Describe",
+  GROUP_AUTHORIZATION_FAILED: "Read",
+  CLUSTER_AUTHORIZATION_FAILED: "IdempotentWrite",
+  TRANSACTIONAL_ID_AUTHORIZATION_FAILED: "Write",
+};
+
+/**
+ * Who was refused, and the kafka-acls.sh command that grants it: the principal is the SASL user
+ * (KAFKA_SASL_USERNAME); the resource is the topic or group the refusal names, where it names one;
+ * `operation` the refused request's (Write to produce, Read to consume), else the type's usual one.
+ */
+export function kafkaAclFix(
+  refused: { type: string; topic?: string | undefined; group?: string; operation?: string },
+  brokers: string,
+  security?: KafkaSecurityOptions,
+): string {
+  const sasl = security?.sasl;
+  const principal = sasl && "username" in sasl ? `User:${sasl.username}` : "User:<principal>";
+  const resource = refused.group
+    ? `--group ${refused.group}`
+    : refused.topic
+      ? `--topic ${refused.topic}`
+      : refused.type === "CLUSTER_AUTHORIZATION_FAILED"
+        ? "--cluster"
+        : "--topic <topic>";
+  const operation = refused.operation ?? aclOperations[refused.type] ?? "<operation>";
+  return `Grant ${principal} the ACLs the README lists for this app ("Topics and ACLs"), here: kafka-acls.sh --bootstrap-server ${brokers} --command-config admin.properties --add --allow-principal ${principal} --operation ${operation} ${resource}`;
 }

@@ -13,7 +13,7 @@ export {
   type KafkaFailure,
   PartitionLeaderError,
 } from "./errors.ts";
-export { explainKafkaStartupError } from "./explain.ts";
+export { explainKafkaStartupError, kafkaAclFix } from "./explain.ts";
 export { classifyProduceError, type ProduceErrorKind, produceErrorCode } from "./produce-errors.ts";
 export {
   inspectTopicReplication,

@@ -1,7 +1,8 @@
-import { explainKafkaStartupError } from "@wikistream/kafka";
+import { classifyKafkaError, explainKafkaStartupError, kafkaAclFix } from "@wikistream/kafka";
 import { displayUrl, explainOpenSearchSetupError } from "@wikistream/opensearch";
 import { DeadlineExceededError, errorMessage, WikistreamError } from "@wikistream/resilience";
 import type { IndexerConfig } from "../config.ts";
+import { isGroupCoordinatorNotFound } from "../errors.ts";
 
 type Settings = Pick<IndexerConfig, "kafkaBrokers" | "opensearchUrl" | "httpHost" | "httpPort"> &
   Partial<Pick<IndexerConfig, "kafkaSecurity">>;
@@ -13,8 +14,32 @@ function statusOf(error: unknown): number | undefined {
   return typeof fromMeta === "number" ? fromMeta : undefined;
 }
 
+/**
+ * The consumer ended before it joined its group (INDEXER_GROUP_ID). kafkajs drops the broker's
+ * GROUP_AUTHORIZATION_FAILED to FindCoordinator and reports KafkaJSGroupCoordinatorNotFound, so that
+ * is explained as the group's ACL first; a refusal with its own type names the topic or group.
+ */
+function explainJoinFailure(error: unknown, config: Settings): string | undefined {
+  if (!(error instanceof WikistreamError) || error.code !== "consumer_crashed") return undefined;
+  const group = error.context.groupId;
+  if (typeof group !== "string") return undefined;
+  const brokers = config.kafkaBrokers.join(",");
+  const failure = classifyKafkaError(error.cause);
+  const settings = { brokers, security: config.kafkaSecurity };
+  if (isGroupCoordinatorNotFound(error.cause)) {
+    const fix = kafkaAclFix({ type: "GROUP_AUTHORIZATION_FAILED", group }, brokers, settings.security);
+    return `Kafka at ${brokers} (KAFKA_BROKERS) found no coordinator for group ${group} (INDEXER_GROUP_ID): kafkajs reports a group this principal may not read (GROUP_AUTHORIZATION_FAILED) this way. ${fix}; if the ACLs are there, check the brokers' __consumer_offsets topic`;
+  }
+  if (failure.kind !== "authorization") return undefined;
+  const refused = failure.type === "GROUP_AUTHORIZATION_FAILED" ? { group } : { topic: failure.topic };
+  const fix = kafkaAclFix({ type: failure.type, ...refused }, brokers, settings.security);
+  return `Kafka at ${brokers} (KAFKA_BROKERS) refused the consumer of group ${group} (${failure.type}${failure.topic ? `, topic ${failure.topic}` : ""}): ${failure.detail}. ${fix}`;
+}
+
 /** One line that names the setting or address at fault and how to fix it (as ingest's does). */
 export function explainStartupError(error: unknown, config: Settings): string {
+  const joining = explainJoinFailure(error, config);
+  if (joining) return joining;
   const kafka = explainKafkaStartupError(error, {
     brokers: config.kafkaBrokers,
     timeoutVariable: "INDEXER_STARTUP_TIMEOUT_MS",
