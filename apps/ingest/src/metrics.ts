@@ -69,6 +69,12 @@ export function createIngestMetrics(options: { defaultMetrics?: boolean; revisio
       labelNames: ["code"],
       registers,
     }),
+    authFailures: new Counter({
+      name: "wikistream_ingest_auth_failures_total",
+      help: "Produce attempts Kafka refused for ingest's credentials at run time, by target (kafka) and cause: authentication (a rotated password, an untrusted certificate) or authorization (a removed ACL). Ingest is not ready meanwhile, dead-letters nothing for it, and recovers by itself once Kafka accepts it again.",
+      labelNames: ["target", "cause"],
+      registers,
+    }),
     topicDurabilityWarnings: new Gauge({
       name: "wikistream_ingest_topic_durability_warnings",
       help: "1 for each of ingest's topics less durable than the cluster allows, checked at start: kind single_replica (replication factor 1 on a cluster of more brokers) or low_min_isr (min.insync.replicas < 2 while ingest produces with acks=all).",

@@ -1,5 +1,5 @@
 import type { StreamName } from "@wikistream/events";
-import { produceErrorCode } from "@wikistream/kafka";
+import { classifyKafkaError, produceErrorCode } from "@wikistream/kafka";
 import type { Logger } from "@wikistream/log";
 import { errorMessage } from "@wikistream/resilience";
 import type { IngestConfig } from "./config.ts";
@@ -67,6 +67,10 @@ export function startPublisher(
     onSendError: (error) => {
       slot.failed();
       metrics.produceErrors.inc({ code: produceErrorCode(error) });
+      const { kind } = classifyKafkaError(error);
+      if (kind === "authentication" || kind === "authorization") {
+        metrics.authFailures.inc({ target: "kafka", cause: kind });
+      }
     },
     onBlocked: (code, error) => {
       const before = slot.blocked;
