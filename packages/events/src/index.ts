@@ -1,3 +1,4 @@
+export { type Check, compileCheck } from "./check.ts";
 export {
   type DeadLetterFacts,
   type DeadLetterHeaderText,
