@@ -48,6 +48,8 @@ export interface IndexerConfig {
   bulkMaxDocs: number;
   bulkMaxBytes: number;
   lingerMs: number;
+  /** INDEXER_SEND_WHEN_IDLE: a partial batch goes out at once while no bulk request is in flight. */
+  sendWhenIdle: boolean;
   bulkConcurrency: number;
   bulkConcurrencyAdaptive: boolean;
   bulkTimeoutMs: number;
@@ -149,6 +151,7 @@ export function loadIndexerConfig(source: Record<string, string | undefined>): R
     bulkMaxDocs: raw.INDEXER_BULK_MAX_DOCS,
     bulkMaxBytes: raw.INDEXER_BULK_MAX_BYTES,
     lingerMs: raw.INDEXER_LINGER_MS,
+    sendWhenIdle: raw.INDEXER_SEND_WHEN_IDLE,
     bulkConcurrency: raw.INDEXER_BULK_CONCURRENCY,
     bulkConcurrencyAdaptive: raw.INDEXER_BULK_CONCURRENCY_ADAPTIVE,
     bulkTimeoutMs: raw.INDEXER_BULK_TIMEOUT_MS,

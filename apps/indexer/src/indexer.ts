@@ -98,7 +98,12 @@ function pipelineSettings(config: IndexerConfig): PipelineSettings {
   return {
     naming: { prefix: config.indexPrefix, bucket: config.indexBucket },
     topicPrefix: config.topicPrefix,
-    limits: { maxDocs: config.bulkMaxDocs, maxBytes: config.bulkMaxBytes, lingerMs: config.lingerMs },
+    limits: {
+      maxDocs: config.bulkMaxDocs,
+      maxBytes: config.bulkMaxBytes,
+      lingerMs: config.lingerMs,
+      sendWhenIdle: config.sendWhenIdle,
+    },
     concurrency: config.bulkConcurrencyAdaptive
       ? new AdaptiveConcurrency({ max: config.bulkConcurrency })
       : config.bulkConcurrency,

@@ -46,6 +46,24 @@ describe("Batcher", () => {
     expect(batcher.take(300)?.map((i) => i.id)).toEqual([1, 2]);
   });
 
+  it("releases a partial batch at once when idle (nothing in flight), unless sendWhenIdle is off", () => {
+    const batcher = new Batcher<ReturnType<typeof item>>({ maxDocs: 10, maxBytes: 1000, lingerMs: 200 });
+    batcher.add(item(1), 100);
+    expect(batcher.dueIn(100, 10, true)).toBe(0);
+    expect(batcher.take(100, false, 10, false)).toBeUndefined();
+    expect(batcher.take(100, false, 10, true)?.map((i) => i.id)).toEqual([1]);
+    expect(batcher.dueIn(100, 10, true)).toBeUndefined();
+    const lingering = new Batcher<ReturnType<typeof item>>({
+      maxDocs: 10,
+      maxBytes: 1000,
+      lingerMs: 200,
+      sendWhenIdle: false,
+    });
+    lingering.add(item(1), 100);
+    expect(lingering.dueIn(100, 10, true)).toBe(200);
+    expect(lingering.take(100, false, 10, true)).toBeUndefined();
+  });
+
   it("releases anything when forced, and removes by predicate", () => {
     const batcher = new Batcher<ReturnType<typeof item>>({ maxDocs: 10, maxBytes: 1000, lingerMs: 10_000 });
     for (const id of [1, 2, 3, 4]) batcher.add(item(id), 0);

@@ -3,14 +3,20 @@ export interface BatchLimits {
   maxDocs: number;
   /** Request body bytes at most (a single larger operation still goes out, alone). */
   maxBytes: number;
-  /** How long the oldest queued operation may wait for a fuller batch. */
+  /** How long the oldest queued operation may wait for a fuller batch (while a request is in flight). */
   lingerMs: number;
+  /**
+   * With nothing in flight, a partial batch is due at once instead of after `lingerMs` (Nagle-like:
+   * the linger only gathers what arrives while a request is out). Default true.
+   */
+  sendWhenIdle?: boolean;
 }
 
 /**
  * FIFO of operations waiting for a bulk request. A batch is due when it is full by count or by bytes,
- * when its oldest operation has waited `lingerMs`, or when forced (drain, rebalance). Pure: the caller
- * passes the clock and runs the timer.
+ * when nothing is in flight (`idle`, unless `sendWhenIdle` is off), when its oldest operation has
+ * waited `lingerMs`, or when forced (drain, rebalance). Pure: the caller passes the clock, whether a
+ * request is in flight, and runs the timer.
  */
 export class Batcher<T extends { readonly bytes: number }> {
   readonly #limits: BatchLimits;
@@ -41,18 +47,19 @@ export class Batcher<T extends { readonly bytes: number }> {
 
   /**
    * Milliseconds until a batch is due by linger; 0 if one is due now; undefined when empty. `maxDocs`
-   * below the limit makes smaller batches (the sender's slow start).
+   * below the limit makes smaller batches (the sender's slow start); `idle`: no request in flight.
    */
-  dueIn(now: number, maxDocs = this.#limits.maxDocs): number | undefined {
+  dueIn(now: number, maxDocs = this.#limits.maxDocs, idle = false): number | undefined {
     if (this.size === 0) return undefined;
     if (this.#full(Math.min(maxDocs, this.#limits.maxDocs))) return 0;
+    if (idle && this.#limits.sendWhenIdle !== false) return 0;
     return Math.max(0, this.#queue[this.#head]!.at + this.#limits.lingerMs - now);
   }
 
   /** The next batch if one is due (or `force` and anything is queued). */
-  take(now: number, force = false, maxDocs = this.#limits.maxDocs): T[] | undefined {
+  take(now: number, force = false, maxDocs = this.#limits.maxDocs, idle = false): T[] | undefined {
     if (this.size === 0) return undefined;
-    if (!force && this.dueIn(now, maxDocs) !== 0) return undefined;
+    if (!force && this.dueIn(now, maxDocs, idle) !== 0) return undefined;
     const docs = Math.min(maxDocs, this.#limits.maxDocs);
     const batch: T[] = [];
     let bytes = 0;

@@ -72,9 +72,33 @@ describe("BulkSender: batches and the send window", () => {
     h.sender.close();
   });
 
-  it("holds a partial batch for the linger time unless flushed", async () => {
+  it("sends a partial batch at once while nothing is in flight; what comes meanwhile waits for the answer", async () => {
+    let answer!: (outcome: SendOutcome) => void;
+    const h = harness(
+      () =>
+        new Promise<SendOutcome>((resolve) => {
+          answer = resolve;
+        }),
+      { limits: { maxDocs: 10, maxBytes: 1_000_000, lingerMs: 60_000 }, concurrency: 2 },
+    );
+    h.add(items("a"));
+    h.sender.sendDue();
+    expect(h.sent).toEqual([["a"]]);
+    h.add(items("b", "c"));
+    h.sender.sendDue();
+    // One request is out: the linger (60 s) gathers the rest, and its answer ends the wait.
+    expect(h.sent).toEqual([["a"]]);
+    answer({ kind: "ok" });
+    await waitFor("the second batch", () => h.sent.length === 2, 2000, 2);
+    expect(h.sent).toEqual([["a"], ["b", "c"]]);
+    answer({ kind: "ok" });
+    await h.idle("every batch sent");
+    h.sender.close();
+  });
+
+  it("with sendWhenIdle off, holds a partial batch for the linger time unless flushed", async () => {
     const h = harness(() => ({ kind: "ok" }), {
-      limits: { maxDocs: 10, maxBytes: 1_000_000, lingerMs: 60_000 },
+      limits: { maxDocs: 10, maxBytes: 1_000_000, lingerMs: 60_000, sendWhenIdle: false },
     });
     h.add(items("a"));
     h.sender.sendDue();

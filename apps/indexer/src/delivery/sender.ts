@@ -82,7 +82,7 @@ export class BulkSender<T extends Deliverable> {
       this.#send(batch).catch((error: unknown) => this.#options.events.unexpected("bulk send", error));
     }
     if (this.#batcher.size === 0 && this.#splitBatches.length === 0) this.#flushing = false;
-    const due = this.#batcher.dueIn(at, window.batchDocs);
+    const due = this.#batcher.dueIn(at, window.batchDocs, window.inFlight === 0);
     if (window.hasRoom) {
       if (due !== undefined) this.#wakeIn(Math.max(1, due));
     } else if (due === 0 || this.#splitBatches.length > 0) window.markBlocked();
@@ -147,7 +147,8 @@ export class BulkSender<T extends Deliverable> {
   #nextBatch(at: number): T[] | undefined {
     while (true) {
       const batch =
-        this.#splitBatches.shift() ?? this.#batcher.take(at, this.#flushing, this.#window.batchDocs);
+        this.#splitBatches.shift() ??
+        this.#batcher.take(at, this.#flushing, this.#window.batchDocs, this.#window.inFlight === 0);
       if (!batch) return undefined;
       const live = batch.filter(this.#options.isLive);
       if (live.length > 0) return live;
