@@ -100,7 +100,7 @@ describe("start-up refusals of the real processes on the secure stack", () => {
     );
   }, 180_000);
 
-  it("indexer: the same for Kafka, and OPENSEARCH_PASSWORD / OPENSEARCH_SSL_CA_FILE for OpenSearch", async () => {
+  it("indexer: the same for Kafka; OPENSEARCH_PASSWORD, OPENSEARCH_SSL_CA_FILE, an https URL of a plaintext node within 15 s", async () => {
     const env = base().indexer;
     await expectRefusal(
       stack,
@@ -108,17 +108,31 @@ describe("start-up refusals of the real processes on the secure stack", () => {
       { ...env, KAFKA_SASL_PASSWORD_FILE: wrongPasswordFile(stack) },
       kafkaFix,
     );
+    // Configuration faults: exit at the first answer, long before INDEXER_STARTUP_TIMEOUT_MS (60 s).
+    const patient = { ...env, INDEXER_STARTUP_TIMEOUT_MS: "60000" };
     await expectRefusal(
       stack,
       "indexer",
-      { ...env, OPENSEARCH_PASSWORD_FILE: wrongPasswordFile(stack) },
+      { ...patient, OPENSEARCH_PASSWORD_FILE: wrongPasswordFile(stack) },
       /check OPENSEARCH_USERNAME and OPENSEARCH_PASSWORD/i,
+      15_000,
     );
     await expectRefusal(
       stack,
       "indexer",
-      { ...env, OPENSEARCH_SSL_CA_FILE: await otherCaFile(stack) },
+      { ...patient, OPENSEARCH_SSL_CA_FILE: await otherCaFile(stack) },
       /set OPENSEARCH_SSL_CA_FILE/,
+      15_000,
+    );
+    // https:// to the node's own plaintext port (the proxy's + 1, see securePorts).
+    const plain = new URL(stack.env.OPENSEARCH_URL ?? "");
+    plain.port = String(Number(plain.port) + 1);
+    await expectRefusal(
+      stack,
+      "indexer",
+      { ...patient, OPENSEARCH_URL: plain.toString() },
+      /did not answer TLS: use http:\/\/ for a plaintext node/,
+      15_000,
     );
   }, 300_000);
 });

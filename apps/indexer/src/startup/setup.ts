@@ -9,6 +9,7 @@ import { applyRefreshInterval } from "../index/existing-indices.ts";
 import { installIndexTemplates } from "../index/templates.ts";
 import type { IndexerMetrics } from "../metrics.ts";
 import { explainStartupError } from "./explain.ts";
+import { waitOutAtStart } from "./opensearch-retry.ts";
 
 /** Runs a start-up step, waiting out a settling cluster until INDEXER_STARTUP_TIMEOUT_MS. */
 export type Settle = <T>(what: string, step: () => Promise<T>) => Promise<T>;
@@ -108,7 +109,7 @@ function untilOpenSearchSettles<T>(deps: SetupDeps, what: string, step: () => Pr
     backoff: { initialMs: config.retryInitialMs, maxMs: config.retryMaxMs },
     isRetriable: (error) => {
       metrics.errors.inc({ code: errorCode(error) });
-      return (error as { retryable?: boolean }).retryable === true;
+      return waitOutAtStart(error);
     },
     onRetry: ({ error, delayMs, attempt }) =>
       log.warn(`${what}: not done yet; retrying`, {
