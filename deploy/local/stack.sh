@@ -263,6 +263,7 @@ cmd_up() {
     left=()
     for s in "${waiting[@]}"; do
       if healthy "$s"; then say "$s healthy after $((SECONDS - t0))s"
+        if declare -F after_healthy >/dev/null; then after_healthy "$s"; fi   # a mode's set-up (secure: ACLs)
       elif ! running_pid "$s" >/dev/null; then
         tail -n 30 "$(logfile "$s")" >&2; die "$s exited during startup (log: $(rel "$(logfile "$s")"))"
       elif ((SECONDS - t0 >= TIMEOUT)); then

@@ -48,11 +48,8 @@ function kafkaTools(): { java: string; classpath: string } {
   return { java, classpath: `${libs}/*` };
 }
 
-/**
- * Sets user wikistream's SCRAM-SHA-512 password on the broker (kafka-configs.sh --alter
- * --add-config, as the admin user over SASL_SSL): a rotation as an operator does it.
- */
-export async function setKafkaPassword(stack: SecureStack, password: string): Promise<void> {
+/** Runs one of Kafka's own admin tools (a class of kafka-tools/kafka_2.13) as user admin over SASL_SSL. */
+async function kafkaTool(stack: SecureStack, tool: string, args: readonly string[]): Promise<void> {
   const { java, classpath } = kafkaTools();
   const dir = await mkdtemp("/tmp/h5-kafka-admin-");
   const config = join(dir, "admin.properties");
@@ -68,25 +65,32 @@ export async function setKafkaPassword(stack: SecureStack, password: string): Pr
       ].join("\n"),
       { mode: 0o600 },
     );
-    await run(java, [
-      "-cp",
-      classpath,
-      "kafka.admin.ConfigCommand",
-      "--bootstrap-server",
-      stack.env.KAFKA_BROKERS ?? "",
-      "--command-config",
-      config,
-      "--alter",
-      "--entity-type",
-      "users",
-      "--entity-name",
-      "wikistream",
-      "--add-config",
-      `SCRAM-SHA-512=[password=${password}]`,
-    ]);
+    const bootstrap = ["--bootstrap-server", stack.env.KAFKA_BROKERS ?? "", "--command-config", config];
+    await run(java, ["-cp", classpath, tool, ...bootstrap, ...args]);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Sets user wikistream's SCRAM-SHA-512 password on the broker (kafka-configs.sh --alter
+ * --add-config, as the admin user over SASL_SSL): a rotation as an operator does it.
+ */
+export function setKafkaPassword(stack: SecureStack, password: string): Promise<void> {
+  return kafkaTool(stack, "kafka.admin.ConfigCommand", [
+    "--alter",
+    "--entity-type",
+    "users",
+    "--entity-name",
+    "wikistream",
+    "--add-config",
+    `SCRAM-SHA-512=[password=${password}]`,
+  ]);
+}
+
+/** kafka-acls.sh with these arguments (after --bootstrap-server and --command-config), as admin. */
+export function kafkaAcls(stack: SecureStack, args: readonly string[]): Promise<void> {
+  return kafkaTool(stack, "org.apache.kafka.tools.AclCommand", args);
 }
 
 /** Gives user wikistream `password` in nginx's htpasswd and reloads nginx (`nginx -s reload`). */

@@ -1,5 +1,10 @@
 export { sampleSum } from "./metrics.ts";
 export { type RunNames, uniqueNames } from "./names.ts";
 export { otherCa } from "./other-ca.ts";
-export { type SecureStack, type SecureStackOptions, startSecureStack } from "./secure-stack.ts";
+export {
+  prefixedPorts,
+  type SecureStack,
+  type SecureStackOptions,
+  startSecureStack,
+} from "./secure-stack.ts";
 export { waitFor } from "./wait.ts";

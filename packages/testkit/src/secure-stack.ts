@@ -27,7 +27,26 @@ export interface SecureStackOptions {
 }
 
 /**
- * Starts `services` of WIKISTREAM_STACK_MODE=secure on the given ports, in a new temporary state dir
+ * The ports a test asked for, moved into one engineer's or CI job's range: with
+ * WIKISTREAM_TEST_PORT_PREFIX=41 the port 39692 becomes 41692 (the prefix replaces the thousands).
+ * Unset: the ports as given. The secure test files each use other last three digits, and run one at
+ * a time, so they never collide within one prefix.
+ */
+export function prefixedPorts(
+  ports: Record<string, number>,
+  prefix = process.env.WIKISTREAM_TEST_PORT_PREFIX,
+): Record<string, number> {
+  if (prefix === undefined || prefix === "") return ports;
+  if (!/^[1-6]\d?$/.test(prefix) || Number(prefix) > 64) {
+    throw new Error(`WIKISTREAM_TEST_PORT_PREFIX=${prefix}: expected 1-64 (ports <prefix>000-<prefix>999)`);
+  }
+  return Object.fromEntries(
+    Object.entries(ports).map(([name, port]) => [name, Number(prefix) * 1000 + (port % 1000)]),
+  );
+}
+
+/**
+ * Starts `services` of WIKISTREAM_STACK_MODE=secure on the given ports (see prefixedPorts), in a new temporary state dir
  * (so a fresh CA and fresh passwords), and returns how to reach and stop them. Never the default ports.
  */
 export async function startSecureStack(
@@ -42,7 +61,7 @@ export async function startSecureStack(
     ...options.env,
     WIKISTREAM_STACK_MODE: "secure",
     WIKISTREAM_STATE: state,
-    ...Object.fromEntries(Object.entries(ports).map(([name, port]) => [name, String(port)])),
+    ...Object.fromEntries(Object.entries(prefixedPorts(ports)).map(([name, port]) => [name, String(port)])),
   };
   const stack = (...args: string[]) => run("bash", [stackScript, ...args], { env, maxBuffer: 4 << 20 });
   const stop = async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { sampleSum, uniqueNames, waitFor } from "./index.ts";
+import { prefixedPorts, sampleSum, uniqueNames, waitFor } from "./index.ts";
 
 describe("waitFor", () => {
   it("resolves once the check holds", async () => {
@@ -33,5 +33,21 @@ describe("uniqueNames", () => {
     const a = uniqueNames("wst");
     expect(a.topics.recentchange).toBe(`wst-${a.id}.mediawiki.recentchange`);
     expect(uniqueNames("wst").id).not.toBe(a.id);
+  });
+});
+
+describe("prefixedPorts", () => {
+  const ports = { WIKISTREAM_KAFKA_PORT: 39692, WIKISTREAM_OPENSEARCH_PORT: 62192 };
+  it("moves each port into the prefix's thousand, keeping the last three digits", () => {
+    expect(prefixedPorts(ports, "41")).toEqual({
+      WIKISTREAM_KAFKA_PORT: 41692,
+      WIKISTREAM_OPENSEARCH_PORT: 41192,
+    });
+  });
+  it("leaves the ports as given without a prefix, and refuses one that is not a port range", () => {
+    expect(prefixedPorts(ports, undefined)).toEqual(ports);
+    expect(prefixedPorts(ports, "")).toEqual(ports);
+    expect(() => prefixedPorts(ports, "70")).toThrow(/WIKISTREAM_TEST_PORT_PREFIX=70: expected 1-64/);
+    expect(() => prefixedPorts(ports, "4a")).toThrow(/WIKISTREAM_TEST_PORT_PREFIX/);
   });
 });
