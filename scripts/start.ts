@@ -114,7 +114,8 @@ async function json(url: string): Promise<Record<string, unknown> | undefined> {
 
 const ingestUrl = `http://127.0.0.1:${process.env.INGEST_HTTP_PORT ?? 8081}`;
 const indexerUrl = `http://127.0.0.1:${process.env.INDEXER_HTTP_PORT ?? 8082}`;
-const opensearch = process.env.OPENSEARCH_URL ?? "http://127.0.0.1:9200";
+// The first node of OPENSEARCH_URL (one, or several comma-separated), for the curl hint.
+const opensearch = (process.env.OPENSEARCH_URL ?? "http://127.0.0.1:9200").split(",")[0]?.trim();
 let hinted = false;
 const progress = setInterval(async () => {
   const ingest = await json(`${ingestUrl}/status`);

@@ -3,7 +3,7 @@
  * Prefix `wsb-` = wikistream bench.
  */
 import { uniqueNames } from "@wikistream/testkit";
-import { brokers, opensearchUrl } from "./stack.ts";
+import { brokers, opensearchNodes } from "./stack.ts";
 
 /** Topics of one benchmark run: what ingest writes and the indexers read. */
 export interface RunTopics {
@@ -38,7 +38,7 @@ export function indexerNames(topics: RunTopics, label: string): IndexerNames {
 export function indexerEnv(topics: RunTopics, names: IndexerNames): Record<string, string> {
   return {
     KAFKA_BROKERS: brokers,
-    OPENSEARCH_URL: opensearchUrl,
+    OPENSEARCH_URL: opensearchNodes.join(","),
     INDEXER_CLIENT_ID: names.groupId,
     INDEXER_GROUP_ID: names.groupId,
     INDEXER_TOPICS: `${topics.recentchange},${topics.pageChange}`,

@@ -5,13 +5,18 @@
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { Client } from "@opensearch-project/opensearch";
-import { createOpenSearch } from "@wikistream/opensearch";
+import { createOpenSearch, parseOpenSearchUrls } from "@wikistream/opensearch";
 import { waitFor } from "@wikistream/testkit";
 
 export { benchKafka, brokers } from "./kafka.ts";
 
 export const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
-export const opensearchUrl = process.env.OPENSEARCH_URL ?? "http://127.0.0.1:9200";
+const nodes = parseOpenSearchUrls(process.env.OPENSEARCH_URL ?? "http://127.0.0.1:9200");
+if (!nodes.ok) throw new Error(`OPENSEARCH_URL: ${nodes.problem}`);
+/** OPENSEARCH_URL's nodes (one, or several comma-separated, as the indexer reads it): the client and the apps get all. */
+export const opensearchNodes: readonly string[] = nodes.urls;
+/** The first node, for the runner's few plain fetches (the ceiling's bulk load). */
+export const opensearchUrl = nodes.urls[0] ?? "http://127.0.0.1:9200";
 export const bunBin = `${repoRoot}node_modules/.bin/bun`;
 
 let bun: string | undefined;
@@ -22,7 +27,7 @@ export function bunVersion(): string {
 }
 
 export function benchOpenSearch(): Client {
-  return createOpenSearch({ url: opensearchUrl, requestTimeoutMs: 30_000 });
+  return createOpenSearch({ url: opensearchNodes, requestTimeoutMs: 30_000 });
 }
 
 /** Documents visible to search now (no forced refresh: what a user would see). */

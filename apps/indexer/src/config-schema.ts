@@ -1,4 +1,10 @@
-import { env, kafkaConnectionEnv, kafkaTopicEnv, openSearchConnectionEnv } from "@wikistream/config";
+import {
+  env,
+  kafkaConnectionEnv,
+  kafkaTopicEnv,
+  openSearchConnectionEnv,
+  openSearchUrlsEnv,
+} from "@wikistream/config";
 import { z } from "zod";
 import { indexBuckets } from "./index/names.ts";
 
@@ -8,7 +14,8 @@ export const indexerEnvSchema = z.object({
   // TLS, SASL and topic replication: the same variables as ingest (packages/config).
   ...kafkaConnectionEnv,
   ...kafkaTopicEnv,
-  OPENSEARCH_URL: env.url("http://127.0.0.1:9200"),
+  // One node URL or several, comma-separated (the client spreads requests and skips dead nodes).
+  OPENSEARCH_URL: openSearchUrlsEnv("http://127.0.0.1:9200"),
   // Basic auth or AWS SigV4, TLS files, *_FILE secrets; credentials over http:// refused unless allowed.
   ...openSearchConnectionEnv,
   INDEXER_CLIENT_ID: env.string("wikistream-indexer"),

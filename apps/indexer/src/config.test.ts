@@ -48,8 +48,17 @@ describe("loadIndexerConfig", () => {
     const config = loadIndexerConfig({
       OPENSEARCH_URL: "https://admin:pw-in-url@search.example:9200",
     });
-    expect(config.opensearch.url).not.toContain("pw-in-url");
+    expect(config.opensearch.url).toEqual(["https://search.example:9200"]);
     expect(config.opensearch.auth).toMatchObject({ kind: "basic", username: "admin" });
+  });
+
+  it("takes a comma-separated list of nodes for the client, and names OPENSEARCH_URL for a bad entry", () => {
+    const config = loadIndexerConfig({ OPENSEARCH_URL: "http://os-1:9200,http://os-2:9200" });
+    expect(config.opensearch.url).toEqual(["http://os-1:9200", "http://os-2:9200"]);
+    expect(config.opensearchUrl).toEqual(["http://os-1:9200", "http://os-2:9200"]);
+    expect(() => loadIndexerConfig({ OPENSEARCH_URL: "http://os-1:9200,os-2:9200" })).toThrow(
+      /OPENSEARCH_URL="http:\/\/os-1:9200,os-2:9200": expected an http\(s\) URL: entry 2 of 2, "os-2:9200", is not one; write one node URL/,
+    );
   });
 
   it("keeps the deprecated username fields for callers that read them", () => {
@@ -75,7 +84,7 @@ describe("loadIndexerConfig", () => {
     const config = loadIndexerConfig({});
     expect(config).toMatchObject({
       kafkaBrokers: ["127.0.0.1:9092"],
-      opensearchUrl: "http://127.0.0.1:9200",
+      opensearchUrl: ["http://127.0.0.1:9200"],
       groupId: "wikistream-indexer",
       topics: [
         { topic: "wikistream.mediawiki.recentchange", stream: "mediawiki.recentchange" },

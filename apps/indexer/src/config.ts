@@ -19,7 +19,8 @@ export { indexerEnvSchema } from "./config-schema.ts";
 export interface IndexerConfig {
   kafkaBrokers: string[];
   kafkaClientId: string;
-  opensearchUrl: string;
+  /** OPENSEARCH_URL's node URLs as given (a single URL may carry credentials: show with displayUrl). */
+  opensearchUrl: readonly string[];
   opensearchUsername: string | undefined;
   opensearchPassword: string | undefined;
   /** The URL without credentials, TLS and auth for createOpenSearch; secrets read from their files. */

@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { parseOpenSearchUrls } from "@wikistream/opensearch";
 import { UsageError } from "./errors.ts";
 
 export type OptionSpec = Record<string, { type: "string" | "boolean"; multiple?: boolean; short?: string }>;
@@ -58,7 +59,8 @@ export const connectionOptions = {
 
 export interface Connection {
   brokers: string[];
-  opensearchUrl: string;
+  /** One node or several (--opensearch / OPENSEARCH_URL, comma-separated), as the indexer reads them. */
+  opensearchUrls: string[];
   /** Only from the environment, never from a flag: argv is visible to every user of the host. */
   opensearchUsername: string | undefined;
   opensearchPassword: string | undefined;
@@ -70,13 +72,15 @@ export function connectionOf(
 ): Connection {
   const brokers = listFlag(values.brokers ?? env.KAFKA_BROKERS ?? "127.0.0.1:9092");
   if (brokers === undefined) throw new UsageError("--brokers: expected host:port[,host:port…]");
-  const opensearchUrl = values.opensearch ?? env.OPENSEARCH_URL ?? "http://127.0.0.1:9200";
-  if (!/^https?:\/\/[^/]/.test(opensearchUrl)) {
-    throw new UsageError(`--opensearch: expected an http(s) URL, got "${opensearchUrl}"`);
+  const opensearch = parseOpenSearchUrls(values.opensearch ?? env.OPENSEARCH_URL ?? "http://127.0.0.1:9200");
+  if (!opensearch.ok) {
+    // The problem never quotes a value with credentials in it (parseOpenSearchUrls).
+    const from = values.opensearch === undefined ? "OPENSEARCH_URL" : "--opensearch";
+    throw new UsageError(`${from}: ${opensearch.problem}`);
   }
   return {
     brokers,
-    opensearchUrl,
+    opensearchUrls: opensearch.urls,
     opensearchUsername: env.OPENSEARCH_USERNAME || undefined,
     opensearchPassword: env.OPENSEARCH_PASSWORD || undefined,
   };

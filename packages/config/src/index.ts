@@ -24,5 +24,12 @@ export {
   openSearchConnectionFromEnv,
   openSearchConnectionSchema,
 } from "./opensearch-connection.ts";
+export {
+  displayUrls,
+  type OpenSearchUrlsParse,
+  openSearchUrlsEnv,
+  openSearchUrlsForm,
+  parseOpenSearchUrls,
+} from "./opensearch-urls.ts";
 export { fileFromEnv, Problems, type RawEnv, type ReadFile, secretFromEnv } from "./secrets.ts";
 export { nodeTlsOptions, type TlsSettings, tlsFromEnv } from "./tls.ts";

@@ -1,13 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { env } from "./env.ts";
 import { loadConfig } from "./load.ts";
 import { openSearchConnectionEnv, openSearchConnectionFromEnv } from "./opensearch-connection.ts";
+import { openSearchUrlsEnv } from "./opensearch-urls.ts";
 import { CA_PEM as CA, fakeFiles, problemsOf as problemsOfResolving } from "./testing.ts";
 
 const read = fakeFiles({ "/certs/ca.pem": CA, "/run/secrets/os-pw": "os-secret\n" });
 
-const schema = z.object({ OPENSEARCH_URL: env.url("http://127.0.0.1:9200"), ...openSearchConnectionEnv });
+const schema = z.object({
+  OPENSEARCH_URL: openSearchUrlsEnv("http://127.0.0.1:9200"),
+  ...openSearchConnectionEnv,
+});
 const resolve = (source: Record<string, string>) => {
   const raw = loadConfig("indexer", schema, source);
   return openSearchConnectionFromEnv("indexer", raw.OPENSEARCH_URL, raw, read);
@@ -16,7 +19,7 @@ const problemsOf = (source: Record<string, string>) => problemsOfResolving(() =>
 
 describe("openSearchConnectionFromEnv", () => {
   it("defaults to http without auth", () => {
-    expect(resolve({})).toEqual({ url: "http://127.0.0.1:9200", ssl: undefined, auth: undefined });
+    expect(resolve({})).toEqual({ url: ["http://127.0.0.1:9200"], ssl: undefined, auth: undefined });
   });
 
   it("resolves https with a CA bundle and basic auth, the password from a file", () => {
@@ -27,7 +30,7 @@ describe("openSearchConnectionFromEnv", () => {
       OPENSEARCH_PASSWORD_FILE: "/run/secrets/os-pw",
     });
     expect(settings).toEqual({
-      url: "https://search.example:9200",
+      url: ["https://search.example:9200"],
       ssl: { ca: CA, rejectUnauthorized: true, verifyHostname: true },
       auth: { kind: "basic", username: "indexer", password: "os-secret" },
     });
@@ -35,7 +38,7 @@ describe("openSearchConnectionFromEnv", () => {
 
   it("moves credentials out of the URL", () => {
     const settings = resolve({ OPENSEARCH_URL: "https://admin:p%40ss@search.example:9200/" });
-    expect(settings.url).toBe("https://search.example:9200");
+    expect(settings.url).toEqual(["https://search.example:9200"]);
     expect(settings.auth).toEqual({ kind: "basic", username: "admin", password: "p@ss" });
   });
 
@@ -81,5 +84,46 @@ describe("openSearchConnectionFromEnv", () => {
     expect(problemsOf({ OPENSEARCH_AUTH: "none", OPENSEARCH_PASSWORD: "x" }).variables).toEqual([
       "OPENSEARCH_AUTH",
     ]);
+  });
+
+  it("takes several nodes with one TLS setting and the credentials from the variables", () => {
+    const settings = resolve({
+      OPENSEARCH_URL: "https://os-1.example:9200/, https://os-2.example:9200,https://os-3.example:9200",
+      OPENSEARCH_SSL_CA_FILE: "/certs/ca.pem",
+      OPENSEARCH_USERNAME: "indexer",
+      OPENSEARCH_PASSWORD_FILE: "/run/secrets/os-pw",
+    });
+    expect(settings.url).toEqual([
+      "https://os-1.example:9200",
+      "https://os-2.example:9200",
+      "https://os-3.example:9200",
+    ]);
+    expect(settings.ssl).toMatchObject({ ca: CA });
+    expect(settings.auth).toEqual({ kind: "basic", username: "indexer", password: "os-secret" });
+  });
+
+  it("a raw value is parsed as OPENSEARCH_URL is, its problems named after it", () => {
+    const raw = loadConfig("indexer", schema, {});
+    expect(openSearchConnectionFromEnv("indexer", "http://a:9200,http://b:9200", raw, read).url).toEqual([
+      "http://a:9200",
+      "http://b:9200",
+    ]);
+    const { variables, message } = problemsOfResolving(() =>
+      openSearchConnectionFromEnv("indexer", "http://a:9200,https://u:hunter2@b:9200", raw, read),
+    );
+    expect(variables).toEqual(["OPENSEARCH_URL"]);
+    expect(message).toContain("must not carry credentials");
+    expect(message).not.toContain("hunter2");
+  });
+
+  it("refuses credentials over http for every node of a list", () => {
+    const { variables, message } = problemsOf({
+      OPENSEARCH_URL: "http://os-1:9200,http://os-2:9200",
+      OPENSEARCH_USERNAME: "indexer",
+      OPENSEARCH_PASSWORD: "hunter2",
+    });
+    expect(variables).toEqual(["OPENSEARCH_URL"]);
+    expect(message).toContain('OPENSEARCH_URL="http://os-1:9200,http://os-2:9200": is http://');
+    expect(message).not.toContain("hunter2");
   });
 });

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { env } from "./env.ts";
-import { ConfigError } from "./load.ts";
+import { ConfigError, invalidSetting } from "./load.ts";
+import { openSearchUrlsEnv, parseOpenSearchUrls } from "./opensearch-urls.ts";
 import {
   Problems,
   type RawEnv,
@@ -15,7 +16,8 @@ export const openSearchAuthKinds = ["none", "basic", "sigv4"] as const;
 
 /**
  * The OpenSearch connection variables (besides OPENSEARCH_URL, which each app declares with its
- * default); spread into an app's schema, then resolve with openSearchConnectionFromEnv.
+ * default through openSearchUrlsEnv); spread into an app's schema, then resolve with
+ * openSearchConnectionFromEnv.
  */
 export const openSearchConnectionEnv = {
   /** Unset: basic when OPENSEARCH_USERNAME (or the URL) carries credentials, none otherwise. */
@@ -41,35 +43,40 @@ export type OpenSearchAuthSettings =
   /** AWS SigV4 with the standard AWS credential chain: `es` for OpenSearch Service, `aoss` for Serverless. */
   | { kind: "sigv4"; region: string; service: "es" | "aoss" };
 
-/** What @wikistream/opensearch's createOpenSearch takes besides the URL. */
+/** What @wikistream/opensearch's createOpenSearch takes. */
 export interface OpenSearchConnectionSettings {
-  /** The URL without credentials: those move into `auth`. */
-  url: string;
+  /** The node URLs (OPENSEARCH_URL's list) without credentials: those move into `auth`. */
+  url: readonly string[];
   ssl: TlsSettings | undefined;
   auth: OpenSearchAuthSettings | undefined;
 }
 
 /**
- * Resolves the parsed OpenSearch variables for `url` (the app's OPENSEARCH_URL): reads certificate and
- * secret files, takes credentials from the URL or the variables (not both), and refuses credentials
- * over plain http unless OPENSEARCH_ALLOW_INSECURE_AUTH says it is intended. Throws one ConfigError
- * listing every problem; secrets never appear in it.
+ * Resolves the parsed OpenSearch variables for `urls` (the app's OPENSEARCH_URL, parsed by
+ * openSearchUrlsEnv, or a raw value to parse): reads certificate and secret files, takes credentials
+ * from a single URL or the variables (not both), and refuses credentials over plain http unless
+ * OPENSEARCH_ALLOW_INSECURE_AUTH says it is intended. Throws one ConfigError listing every problem;
+ * secrets never appear in it.
  */
 export function openSearchConnectionFromEnv(
   app: string,
-  url: string,
+  urls: string | readonly string[],
   raw: RawEnv,
   read: ReadFile = readTextFile,
 ): OpenSearchConnectionSettings {
   const problems = new Problems();
-  const parsed = new URL(url); // already validated by env.url
-  const https = parsed.protocol === "https:";
+  const nodes = nodesOf(app, urls);
+  const https = nodes[0]?.protocol === "https:"; // one scheme for all: openSearchUrlsEnv checks it
+  const first = nodes.length === 1 ? nodes[0] : undefined; // a list never carries credentials
   const fromUrl =
-    parsed.username !== ""
-      ? { username: decodeURIComponent(parsed.username), password: decodeURIComponent(parsed.password) }
+    first && first.username !== ""
+      ? { username: decodeURIComponent(first.username), password: decodeURIComponent(first.password) }
       : undefined;
-  parsed.username = "";
-  parsed.password = "";
+  for (const node of nodes) {
+    node.username = "";
+    node.password = "";
+  }
+  const shown = nodes.map((node) => node.toString().replace(/\/$/, ""));
   const ssl = https ? tlsFromEnv(raw, "OPENSEARCH_SSL", problems, read) : undefined;
   if (!https) {
     for (const variable of tlsFilesGiven(raw, "OPENSEARCH_SSL")) {
@@ -80,12 +87,20 @@ export function openSearchConnectionFromEnv(
   if (kind !== "none" && !https && raw.OPENSEARCH_ALLOW_INSECURE_AUTH !== true) {
     problems.add(
       "OPENSEARCH_URL",
-      parsed.toString(),
+      shown.join(","),
       `is http:// but ${kind === "basic" ? "a password" : "SigV4 signing"} is configured: use https://, or set OPENSEARCH_ALLOW_INSECURE_AUTH=true if credentials over plain http are intended`,
     );
   }
   if (problems.list.length > 0) throw new ConfigError(app, [...problems.list]);
-  return { url: parsed.toString().replace(/\/$/, ""), ssl, auth };
+  return { url: shown, ssl, auth };
+}
+
+/** The node URLs as URL objects; a raw value is parsed here (ConfigError naming OPENSEARCH_URL). */
+function nodesOf(app: string, urls: string | readonly string[]): URL[] {
+  if (typeof urls !== "string") return urls.map((url) => new URL(url));
+  const parsed = parseOpenSearchUrls(urls);
+  if (!parsed.ok) throw invalidSetting(app, "OPENSEARCH_URL", urls, parsed.problem);
+  return parsed.urls.map((url) => new URL(url));
 }
 
 type AuthKind = (typeof openSearchAuthKinds)[number];
@@ -176,6 +191,6 @@ function basicAuth(
 
 /** The OpenSearch connection variables with OPENSEARCH_URL, for tools and tests that read nothing else. */
 export const openSearchConnectionSchema = z.object({
-  OPENSEARCH_URL: env.url("http://127.0.0.1:9200"),
+  OPENSEARCH_URL: openSearchUrlsEnv("http://127.0.0.1:9200"),
   ...openSearchConnectionEnv,
 });

@@ -1,6 +1,6 @@
 import { Client, type ClientOptions } from "@opensearch-project/opensearch";
 import { AwsSigv4Signer } from "@opensearch-project/opensearch/aws";
-import { nodeTlsOptions, type TlsSettings } from "@wikistream/config";
+import { displayUrls, nodeTlsOptions, type TlsSettings } from "@wikistream/config";
 
 /** AWS credentials as the AWS SDK's providers return them; injected in tests. */
 export interface AwsCredentials {
@@ -69,15 +69,10 @@ export function createOpenSearch(options: OpenSearchOptions): Client {
   return new Client(openSearchClientOptions(options));
 }
 
-/** The URL with any credentials removed, for logs and error messages. */
-export function displayUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    parsed.username = "";
-    parsed.password = "";
-    return parsed.toString().replace(/\/$/, "");
-  } catch {
-    // Never echo an unparseable value: it may hold a password in any form.
-    return "(invalid URL)";
-  }
+/**
+ * The node URL(s) with any credentials removed (comma-separated when several), for logs and error
+ * messages; "(invalid URL)" for a value that does not parse, which may hold a password in any form.
+ */
+export function displayUrl(url: string | readonly string[]): string {
+  return displayUrls(url);
 }

@@ -1,3 +1,5 @@
+// OPENSEARCH_URL's list form, for tools that take it from a flag (the CLI) rather than a schema.
+export { type OpenSearchUrlsParse, parseOpenSearchUrls } from "@wikistream/config";
 export {
   type AwsCredentials,
   createOpenSearch,

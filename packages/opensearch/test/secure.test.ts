@@ -3,7 +3,11 @@ import { loadConfig, openSearchConnectionFromEnv, openSearchConnectionSchema } f
 import { otherCa, type SecureStack, startSecureStack } from "@wikistream/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createOpenSearch, displayUrl, type OpenSearchOptions } from "../src/client.ts";
-import { classifyOpenSearchError, explainOpenSearchSetupError } from "../src/explain.ts";
+import {
+  classifyOpenSearchError,
+  explainOpenSearchSetupError,
+  isOpenSearchSetupFailure,
+} from "../src/explain.ts";
 
 // Private ports: never the default stack's, nor another test's.
 const ports = {
@@ -14,7 +18,7 @@ const ports = {
 
 let stack: SecureStack;
 /** The options exactly as an app resolves them from `stack.sh env` (password from its file). */
-let options: OpenSearchOptions & { url: string };
+let options: OpenSearchOptions & { url: readonly string[] };
 
 beforeAll(async () => {
   stack = await startSecureStack(["opensearch", "proxy"], ports);
@@ -34,7 +38,7 @@ async function failure(of: OpenSearchOptions): Promise<unknown> {
 
 describe("OpenSearch over TLS with basic auth (secure stack)", () => {
   it("indexes and searches with the CA bundle and the password from its file", async () => {
-    expect(options.url).toMatch(/^https:\/\/127\.0\.0\.1:39700$/);
+    expect(options.url).toEqual([expect.stringMatching(/^https:\/\/127\.0\.0\.1:\d+700$/)]);
     expect(options.auth).toMatchObject({ kind: "basic", username: "wikistream" });
     const client = createOpenSearch(options);
     const index = `secure-test-${randomUUID()}`;
@@ -68,5 +72,31 @@ describe("OpenSearch over TLS with basic auth (secure stack)", () => {
     expect(explainOpenSearchSetupError(error, displayUrl(options.url))).toContain(
       "set OPENSEARCH_SSL_CA_FILE",
     );
+  });
+
+  it("start-up stops at once on a wrong password, a wrong CA, a plaintext node; waits out a closed port", async () => {
+    const plain = new URL(options.url[0] ?? "");
+    plain.port = String(Number(plain.port) + 1); // the node's own http port behind the proxy
+    const closed = new URL(options.url[0] ?? "");
+    closed.port = "9"; // discard: nothing listens
+    const cases = {
+      password: { ...options, auth: { kind: "basic", username: "wikistream", password: "not-it" } },
+      ca: { ...options, ssl: { ca: await otherCa(), rejectUnauthorized: true, verifyHostname: true } },
+      plaintext: { ...options, url: [plain.toString()] },
+      closed: { ...options, url: [closed.toString()] },
+    } satisfies Record<string, OpenSearchOptions>;
+    const verdicts: Record<string, string> = {};
+    for (const [name, of] of Object.entries(cases)) {
+      const kind = classifyOpenSearchError(await failure(of));
+      verdicts[name] = `${kind.kind}: ${isOpenSearchSetupFailure(kind) ? "stop" : "retry"}`;
+    }
+    expect(verdicts).toEqual({
+      password: "unauthorized: stop",
+      ca: "untrusted_certificate: stop",
+      plaintext: "not_tls: stop",
+      closed: "other: retry",
+    });
+    const line = explainOpenSearchSetupError(await failure(cases.plaintext), displayUrl(plain.toString()));
+    expect(line).toContain("did not answer TLS: use http:// for a plaintext node, or the node's https port");
   });
 });

@@ -6,7 +6,7 @@ import { explainStartupError } from "./explain.ts";
 
 const config = {
   kafkaBrokers: ["127.0.0.1:9092"],
-  opensearchUrl: "http://admin:secret@127.0.0.1:9200",
+  opensearchUrl: ["http://admin:secret@127.0.0.1:9200"],
   httpHost: "127.0.0.1",
   httpPort: 8082,
 };

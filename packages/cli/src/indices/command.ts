@@ -16,7 +16,8 @@ export const INDICES_USAGE = `usage: wikistream indices list  [--index-prefix P]
           names that are not <prefix>-<family>-<yyyy[.mm[.dd]]> are never deleted
   ism     print the ISM policy; --apply installs it and attaches it to existing indices where the
           cluster has the ISM plugin (exit 1 and say so where it has not)
-connection: --opensearch (OPENSEARCH_URL, default http://127.0.0.1:9200); OPENSEARCH_USERNAME/PASSWORD`;
+connection: --opensearch (OPENSEARCH_URL, default http://127.0.0.1:9200; several nodes comma-separated,
+  all http:// or all https://); OPENSEARCH_USERNAME/PASSWORD`;
 
 const options = {
   ...connectionOptions,
@@ -115,7 +116,7 @@ export async function runIndices(argv: readonly string[], io: Io): Promise<numbe
   }
   const connection = connectionOf(values, io.env);
   const client = createOpenSearch({
-    url: connection.opensearchUrl,
+    url: connection.opensearchUrls,
     username: connection.opensearchUsername,
     password: connection.opensearchPassword,
   });

@@ -12,7 +12,10 @@ describe("parseVerifyArgs", () => {
       dlqTopic: "wikistream.indexer.dlq",
     });
     expect(command.topics).toHaveLength(2);
-    expect(connection).toMatchObject({ brokers: ["127.0.0.1:9092"], opensearchUrl: "http://127.0.0.1:9200" });
+    expect(connection).toMatchObject({
+      brokers: ["127.0.0.1:9092"],
+      opensearchUrls: ["http://127.0.0.1:9200"],
+    });
   });
   it("reads a time window and the variables the apps read", () => {
     const { command, connection } = parseVerifyArgs(

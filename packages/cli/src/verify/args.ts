@@ -27,7 +27,8 @@ Exit 0 when every id has exactly one document or a dead letter, 1 on a mismatch,
   --batch N            ids per OpenSearch request (default 1000)
   --metrics-file F     write the result as a Prometheus textfile (atomically) for node_exporter
   --show N             missing ids listed per partition (default 20)
-connection: --brokers (KAFKA_BROKERS), --opensearch (OPENSEARCH_URL); OPENSEARCH_USERNAME/PASSWORD`;
+connection: --brokers (KAFKA_BROKERS), --opensearch (OPENSEARCH_URL; several nodes comma-separated,
+  all http:// or all https://); OPENSEARCH_USERNAME/PASSWORD`;
 
 export interface VerifyCommand {
   readonly help: boolean;

@@ -151,7 +151,7 @@ export async function runVerify(argv: readonly string[], io: Io): Promise<number
   }
   const kafka = commandKafka(connection, io);
   const run = await verify(command, kafka, io, {
-    url: connection.opensearchUrl,
+    url: connection.opensearchUrls,
     username: connection.opensearchUsername,
     password: connection.opensearchPassword,
   });
