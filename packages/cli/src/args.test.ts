@@ -1,5 +1,14 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { connectionOf } from "./args.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "wikistream-cli-args-"));
+const file = (name: string, content: string) => {
+  writeFileSync(join(dir, name), content);
+  return join(dir, name);
+};
 
 describe("connectionOf", () => {
   it("takes several OpenSearch nodes, from --opensearch or OPENSEARCH_URL, as the indexer does", () => {
@@ -25,5 +34,42 @@ describe("connectionOf", () => {
     const attempt = () => connectionOf({ opensearch: "htp://admin:hunter2@os-1:9200" }, {});
     expect(attempt).toThrow(/^--opensearch: expected one node URL/);
     expect(attempt).not.toThrow(/hunter2/);
+  });
+
+  it("connects as the indexer does: CA bundle, password from its file, one TLS setting for every node", () => {
+    const env = {
+      OPENSEARCH_URL: "https://os-1:9200,https://os-2:9200",
+      OPENSEARCH_SSL_CA_FILE: file(
+        "ca.pem",
+        "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
+      ),
+      OPENSEARCH_USERNAME: "ops",
+      OPENSEARCH_PASSWORD_FILE: file("os.password", "from-a-file\n"),
+    };
+    expect(connectionOf({}, env).opensearch).toEqual({
+      url: ["https://os-1:9200", "https://os-2:9200"],
+      ssl: {
+        ca: expect.stringContaining("BEGIN CERTIFICATE"),
+        rejectUnauthorized: true,
+        verifyHostname: true,
+      },
+      auth: { kind: "basic", username: "ops", password: "from-a-file" },
+    });
+    const sigv4 = { OPENSEARCH_AUTH: "sigv4", OPENSEARCH_AWS_REGION: "eu-west-1" };
+    expect(connectionOf({ opensearch: "https://search.example" }, sigv4).opensearch.auth).toEqual({
+      kind: "sigv4",
+      region: "eu-west-1",
+      service: "es",
+    });
+  });
+
+  it("refuses what the indexer refuses, as usage naming the variable and never the password", () => {
+    const overHttp = { OPENSEARCH_USERNAME: "ops", OPENSEARCH_PASSWORD: "hunter2" };
+    const attempt = () => connectionOf({ opensearch: "http://os-1:9200" }, overHttp);
+    expect(attempt).toThrow(/OPENSEARCH_URL="http:\/\/os-1:9200": is http:\/\/ but a password is configured/);
+    expect(attempt).not.toThrow(/hunter2/);
+    expect(() => connectionOf({}, { OPENSEARCH_SSL_CA_FILE: "/nonexistent/ca.pem" })).toThrow(
+      /OPENSEARCH_SSL_CA_FILE/,
+    );
   });
 });

@@ -1,5 +1,9 @@
 import { parseArgs } from "node:util";
-import { parseOpenSearchUrls } from "@wikistream/opensearch";
+import {
+  type OpenSearchOptions,
+  openSearchOptionsFromEnv,
+  parseOpenSearchUrls,
+} from "@wikistream/opensearch";
 import { UsageError } from "./errors.ts";
 
 export type OptionSpec = Record<string, { type: "string" | "boolean"; multiple?: boolean; short?: string }>;
@@ -61,9 +65,12 @@ export interface Connection {
   brokers: string[];
   /** One node or several (--opensearch / OPENSEARCH_URL, comma-separated), as the indexer reads them. */
   opensearchUrls: string[];
-  /** Only from the environment, never from a flag: argv is visible to every user of the host. */
-  opensearchUsername: string | undefined;
-  opensearchPassword: string | undefined;
+  /**
+   * The client options for those nodes from the indexer's OPENSEARCH_* variables (TLS CA and client
+   * certificate, basic auth or SigV4, `*_FILE` secrets). Credentials only from the environment, never
+   * from a flag: argv is visible to every user of the host.
+   */
+  opensearch: OpenSearchOptions;
 }
 
 export function connectionOf(
@@ -78,10 +85,15 @@ export function connectionOf(
     const from = values.opensearch === undefined ? "OPENSEARCH_URL" : "--opensearch";
     throw new UsageError(`${from}: ${opensearch.problem}`);
   }
-  return {
-    brokers,
-    opensearchUrls: opensearch.urls,
-    opensearchUsername: env.OPENSEARCH_USERNAME || undefined,
-    opensearchPassword: env.OPENSEARCH_PASSWORD || undefined,
-  };
+  return { brokers, opensearchUrls: opensearch.urls, opensearch: openSearchOf(opensearch.urls, env) };
+}
+
+/** openSearchOptionsFromEnv, its configuration problems (every bad variable, no secret) as usage. */
+function openSearchOf(urls: string[], env: Record<string, string | undefined>): OpenSearchOptions {
+  try {
+    return openSearchOptionsFromEnv("wikistream", env, urls);
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== "config_invalid") throw error;
+    throw new UsageError((error as Error).message);
+  }
 }

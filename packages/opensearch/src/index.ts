@@ -14,3 +14,4 @@ export {
   isOpenSearchSetupFailure,
   type OpenSearchFailure,
 } from "./explain.ts";
+export { openSearchOptionsFromEnv } from "./from-env.ts";

@@ -17,7 +17,8 @@ export const INDICES_USAGE = `usage: wikistream indices list  [--index-prefix P]
   ism     print the ISM policy; --apply installs it and attaches it to existing indices where the
           cluster has the ISM plugin (exit 1 and say so where it has not)
 connection: --opensearch (OPENSEARCH_URL, default http://127.0.0.1:9200; several nodes comma-separated,
-  all http:// or all https://); OPENSEARCH_USERNAME/PASSWORD`;
+  all http:// or all https://); TLS and credentials from the indexer's OPENSEARCH_* variables
+  (OPENSEARCH_SSL_CA_FILE, OPENSEARCH_USERNAME, OPENSEARCH_PASSWORD(_FILE), OPENSEARCH_AUTH=sigv4, …)`;
 
 const options = {
   ...connectionOptions,
@@ -115,11 +116,7 @@ export async function runIndices(argv: readonly string[], io: Io): Promise<numbe
     return 0;
   }
   const connection = connectionOf(values, io.env);
-  const client = createOpenSearch({
-    url: connection.opensearchUrls,
-    username: connection.opensearchUsername,
-    password: connection.opensearchPassword,
-  });
+  const client = createOpenSearch(connection.opensearch);
   const prefix = values["index-prefix"] ?? "wikistream";
   const now = io.now();
   if (action === "list") return list(client, prefix, now, values, io);

@@ -150,11 +150,7 @@ export async function runVerify(argv: readonly string[], io: Io): Promise<number
     return 0;
   }
   const kafka = commandKafka(connection, io);
-  const run = await verify(command, kafka, io, {
-    url: connection.opensearchUrls,
-    username: connection.opensearchUsername,
-    password: connection.opensearchPassword,
-  });
+  const run = await verify(command, kafka, io, connection.opensearch);
   for (const p of run.partitions) {
     const line = { ...p, missing: p.missing.slice(0, command.show), missingCount: p.missing.length };
     io.out(
