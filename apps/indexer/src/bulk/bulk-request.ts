@@ -95,8 +95,10 @@ export function bulkOperationFromSource(
   derived: object,
   meta: { id: string; dt: string },
   naming: IndexNaming,
+  /** eventTimeMs(meta.dt), when the caller has it already. */
+  timeMs: number = eventTimeMs(meta.dt),
 ): BulkOperation {
-  const index = indexFor(naming.prefix, stream, eventTimeMs(meta.dt), naming.bucket);
+  const index = indexFor(naming.prefix, stream, timeMs, naming.bucket);
   // One small buffer for both ends, cut in two: Buffer.from takes it from a shared pool, where
   // TextEncoder would give each its own ArrayBuffer (two allocations a record, more work for the GC).
   const action = actionLine(index, meta.id);

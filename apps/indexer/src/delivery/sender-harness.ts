@@ -30,7 +30,9 @@ export function harness(
     isLive: (item) => item.live,
     random: () => 0,
     events: {
-      delivered: (item) => events.push(`delivered ${item.id}`),
+      delivered: (items) => {
+        for (const item of items) events.push(`delivered ${item.id}`);
+      },
       deadLetter: (item, reason, _detail, status) =>
         events.push(`dead_letter ${item.id} ${reason} ${status}`),
       retryScheduled: (batch, reason) => events.push(`retry ${ids(batch).join(",")} ${reason}`),

@@ -7,7 +7,8 @@ import { bytesOf, type CodedError, type Deliverable, type RetryPolicy, type Send
 
 /** What the sender reports; the pipeline turns these into offsets, dead letters, metrics and logs. */
 export interface SenderEvents<T> {
-  delivered(item: T, at: number): void;
+  /** Items indexed, those of one answer together (one call per bulk, not per item). */
+  delivered(items: readonly T[], at: number): void;
   deadLetter(item: T, reason: string, detail: string, status: number): void;
   /** Items enter a retry wait (their partitions pause meanwhile)… */
   retryScheduled(items: readonly T[], reason: string): void;
@@ -191,7 +192,7 @@ export class BulkSender<T extends Deliverable> {
     const { events } = this.#options;
     switch (step.kind) {
       case "index":
-        for (const item of step.items) events.delivered(item, at);
+        events.delivered(step.items, at);
         return;
       case "dead_letter":
         events.deadLetter(step.item, step.reason, step.detail, step.status);

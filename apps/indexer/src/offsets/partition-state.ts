@@ -11,6 +11,8 @@ export interface PartitionState {
   readonly topic: string;
   readonly partition: number;
   readonly tracker: OffsetTracker;
+  /** True until a rebalance replaces this state (PartitionTable.assign): then its work no longer counts. */
+  current: boolean;
   /** Records of this partition waiting out a retry delay. */
   awaitingRetry: number;
   paused: boolean;

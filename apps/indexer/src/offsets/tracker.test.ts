@@ -70,4 +70,24 @@ describe("OffsetTracker", () => {
     }
     expect(tracker.committable()).toBe(5000n);
   });
+
+  it("keeps gaps and finishes right across its compaction, whatever the order within a bulk", () => {
+    const tracker = new OffsetTracker();
+    // Offsets with gaps (every third), added in fetches of 500 and finished in bulks of 300, each
+    // bulk back to front: the finish hint misses and the search finds them.
+    let added = 0;
+    let finished = 0;
+    const offsetOf = (n: number) => BigInt(n * 3 + 7);
+    while (finished < 6000) {
+      while (added < finished + 2000) tracker.add(offsetOf(added++));
+      for (let n = Math.min(finished + 300, added) - 1; n >= finished; n -= 1) {
+        expect(tracker.finish(offsetOf(n))).toBe(true);
+      }
+      finished = Math.min(finished + 300, added);
+      expect(tracker.committable()).toBe(offsetOf(finished - 1) + 1n);
+      expect(tracker.finish(offsetOf(finished - 1))).toBe(false);
+      expect(tracker.finish(offsetOf(finished) + 1n)).toBe(false);
+      expect(tracker.window).toBe(added - finished);
+    }
+  });
 });

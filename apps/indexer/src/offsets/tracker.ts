@@ -5,10 +5,13 @@
  * Offsets need not be contiguous (transaction markers and compaction leave gaps).
  */
 export class OffsetTracker {
-  /** Offset → finished, for every record after the committable point. */
-  readonly #finished = new Map<bigint, boolean>();
+  // Every record after the committable point, in offset order, and whether it is finished (1) or not
+  // (0), side by side: no Map keyed by bigint (hashing a bigint per record cost more than the search).
   readonly #order: bigint[] = [];
+  readonly #done: number[] = [];
   #head = 0;
+  /** Where the last finish was: a bulk finishes a partition's records in order, so the next is next. */
+  #hint = -1;
   #lastAdded: bigint | undefined;
   #committable: bigint | undefined;
   #unfinished = 0;
@@ -27,29 +30,46 @@ export class OffsetTracker {
       throw new RangeError(`offset ${offset} added after ${this.#lastAdded}`);
     }
     this.#lastAdded = offset;
-    this.#finished.set(offset, false);
     this.#order.push(offset);
+    this.#done.push(0);
     this.#unfinished += 1;
   }
 
   /** Marks a record finished; unknown offsets (already finished, or from before a reset) are ignored. */
   finish(offset: bigint): boolean {
-    if (this.#finished.get(offset) !== false) return false;
-    this.#finished.set(offset, true);
+    const at = this.#indexOf(offset);
+    if (at < 0 || this.#done[at] === 1) return false;
+    this.#done[at] = 1;
+    this.#hint = at;
     this.#unfinished -= 1;
     // Advance the contiguous finished prefix.
-    while (this.#head < this.#order.length) {
-      const next = this.#order[this.#head]!;
-      if (this.#finished.get(next) !== true) break;
-      this.#finished.delete(next);
-      this.#committable = next + 1n;
-      this.#head += 1;
-    }
+    const head = this.#head;
+    while (this.#head < this.#order.length && this.#done[this.#head] === 1) this.#head += 1;
+    if (this.#head > head) this.#committable = this.#order[this.#head - 1]! + 1n;
     if (this.#head > 1024 && this.#head * 2 > this.#order.length) {
       this.#order.splice(0, this.#head);
+      this.#done.splice(0, this.#head);
       this.#head = 0;
+      this.#hint = -1;
     }
     return true;
+  }
+
+  /** The index of `offset` after the committable point, or -1: the one after the last finish, else a binary search. */
+  #indexOf(offset: bigint): number {
+    const order = this.#order;
+    const next = this.#hint + 1;
+    if (next >= this.#head && next < order.length && order[next] === offset) return next;
+    let low = this.#head;
+    let high = order.length - 1;
+    while (low <= high) {
+      const mid = (low + high) >>> 1;
+      const value = order[mid]!;
+      if (value === offset) return mid;
+      if (value < offset) low = mid + 1;
+      else high = mid - 1;
+    }
+    return -1;
   }
 
   /** The offset to commit (the next one to read), or undefined while nothing is finished. */

@@ -46,13 +46,10 @@ export function prepareRecord(record: ConsumedRecord, options: PrepareOptions): 
   }
   try {
     const derived = deriveFields(decoded, options.transforms);
-    const operation = operationFor(decoded, record.value, derived, options.naming);
-    return {
-      kind: "item",
-      operation,
-      stream: decoded.stream,
-      eventTimeMs: eventTimeMs(decoded.event.meta.dt),
-    };
+    // Once per record: the index name and the event-time check both use it.
+    const timeMs = eventTimeMs(decoded.event.meta.dt);
+    const operation = operationFor(decoded, record.value, derived, options.naming, timeMs);
+    return { kind: "item", operation, stream: decoded.stream, eventTimeMs: timeMs };
   } catch (error) {
     const cause = error instanceof TransformError ? error.cause : undefined;
     const detail = cause instanceof Error ? `${(error as Error).message}: ${cause.message}` : String(error);
@@ -72,11 +69,12 @@ function operationFor(
   value: Uint8Array | null,
   derived: object,
   naming: IndexNaming,
+  timeMs: number,
 ): BulkOperation {
   const { stream, event } = decoded;
   const end = value === null ? undefined : sourceDocumentEnd(value);
   if (value !== null && end !== undefined && !Object.hasOwn(event, "wikistream")) {
-    return bulkOperationFromSource(stream, value, end, derived, event.meta, naming);
+    return bulkOperationFromSource(stream, value, end, derived, event.meta, naming, timeMs);
   }
   const { ndjson: _text, ...operation } = bulkOperation(
     stream,
