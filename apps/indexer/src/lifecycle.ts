@@ -87,10 +87,11 @@ export class IndexerLifecycle {
         onAssignment: (assignment) => {
           this.#joined = true;
           this.#everJoined = true;
-          this.#parts.credentials.accept("kafka");
           this.#assignment = assignment;
           pipeline.assign(assignment);
         },
+        // Not on joining: a group ACL can allow the join while a removed topic Read fails every fetch.
+        onFetched: () => this.#parts.credentials.accept("kafka"),
         onRebalancing: () => {
           // Still a member of the old generation: flush and commit what is acknowledged now.
           pipeline.flush();

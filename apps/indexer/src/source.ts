@@ -11,6 +11,8 @@ export interface SourceHandlers {
   onAssignment(assignment: Record<string, number[]>): void;
   /** A rebalance started: flush and commit what is acknowledged while this member still owns it. */
   onRebalancing(): void;
+  /** A fetch succeeded: Kafka accepts the credentials and the ACLs to read (a join alone does not say so). */
+  onFetched?(): void;
   /**
    * The consumer crashed; kafkajs already disconnected it. With `restart` it rejoins by itself (a new
    * GROUP_JOIN follows); without, it gave up for good.
@@ -182,6 +184,7 @@ class KafkaSource implements Source {
       });
       handlers.onAssignment(event.payload.memberAssignment);
     });
+    consumer.on(consumer.events.FETCH, () => handlers.onFetched?.());
     consumer.on(consumer.events.REBALANCING, () => {
       this.#log.info("group rebalancing");
       handlers.onRebalancing();
