@@ -1,5 +1,6 @@
 /** The apps' `src/main.ts` spawned as in production, on Node or Bun, with a free HTTP port. */
 import { type ChildProcess, spawn } from "node:child_process";
+import { nodeFlags } from "../../apps/indexer/src/runtime-flags.ts";
 import { freePort } from "./ports.ts";
 import { bunBin, repoRoot } from "./stack.ts";
 
@@ -29,7 +30,9 @@ export async function spawnApp(
   const port = await freePort();
   const portVariable = app === "ingest" ? "INGEST_HTTP_PORT" : "INDEXER_HTTP_PORT";
   const command = runtime === "node" ? process.execPath : bunBin;
-  const child = spawn(command, [`${repoRoot}apps/${app}/src/main.ts`], {
+  // The V8 flags the indexer's package starts it with on Node (bun ignores them).
+  const flags = app === "indexer" && runtime === "node" ? nodeFlags : [];
+  const child = spawn(command, [...flags, `${repoRoot}apps/${app}/src/main.ts`], {
     cwd: `${repoRoot}apps/${app}`,
     env: { ...process.env, ...env, [portVariable]: String(port) },
     stdio: ["ignore", "pipe", "pipe"],

@@ -3,6 +3,7 @@
  * on each backlog of part a (mixed, one month), against the raw `_bulk` ceiling of the same documents.
  */
 import { sampleSum, waitFor } from "@wikistream/testkit";
+import { nodeFlags } from "../../apps/indexer/src/runtime-flags.ts";
 import type { BenchContext } from "../context.ts";
 import { fmt, mb, say } from "../format.ts";
 import { indexerDocuments } from "../lib/indexer-documents.ts";
@@ -233,7 +234,7 @@ export async function indexerCatchUp(ctx: BenchContext, backlogs: readonly Backl
         (b) =>
           `${b.dataset.name}: the backlog part a's ingest wrote (${fmt(b.records)} records in ${fmt(b.seconds, 1)} s, 3 partitions per topic, gzip batches); ${b.dataset.description}.`,
       ),
-      `\`apps/indexer/src/main.ts\` spawned as in production (node, bun, alternating, ${sizes.catchUpRounds} round${sizes.catchUpRounds > 1 ? "s" : ""}), with its defaults (bulk 1000 docs / 5 MB, flush 200 ms, refresh 1s, bulk requests in flight as the version measured sets them) except 0 replicas and \`INDEXER_EVENT_MAX_AGE_DAYS=3650\` (the recordings go back to 2020); a new consumer group and index prefix per run, all reading the same backlog.`,
+      `\`apps/indexer/src/main.ts\` spawned as in production (node with the package's V8 flags \`${nodeFlags.join(" ")}\`, bun, alternating, ${sizes.catchUpRounds} round${sizes.catchUpRounds > 1 ? "s" : ""}), with its defaults (bulk 1000 docs / 5 MB, flush 200 ms, refresh 1s, bulk requests in flight as the version measured sets them) except 0 replicas and \`INDEXER_EVENT_MAX_AGE_DAYS=3650\` (the recordings go back to 2020); a new consumer group and index prefix per run, all reading the same backlog.`,
       "Timed from spawn (process start, templates, group join included) until `_count` over its indices, polled every 100 ms without a forced refresh, reaches the backlog: documents a user can search. Then a refresh and an exact recount. First searchable: the first poll that counts a document (an upper bound, up to one poll late).",
       "Raw `_bulk` ceiling: the indexer's own documents for the same events (its validation, `toDocument`, `indexFor`; prepared in memory before the clock starts), sent by a minimal client in the runner (fetch, NDJSON Buffers, N requests in flight, `index` actions with `_id` = meta.id) into its own prefix with the indexer's templates (its `componentTemplates` and `indexTemplates`, the indexer's settings) and the same monthly indices; timed from installing the templates until every document is searchable, polled as for the indexer. Its CPU is the runner's (sending and polling). `of the ceiling` = docs/s ÷ the best ceiling shape of the same round on the same backlog (measured just before it).",
       "Bulk latency: the indexer's mean from its histogram, p95 only as the upper bound of its bucket; the ceiling's measured around each request.",
