@@ -5,6 +5,7 @@ import { retryUntil } from "@wikistream/resilience";
 import type { Kafka, Producer } from "kafkajs";
 import type { IndexerConfig } from "../config.ts";
 import { errorCode } from "../errors.ts";
+import { createIndices, currentIndices } from "../index/current-indices.ts";
 import { applyRefreshInterval } from "../index/existing-indices.ts";
 import { installIndexTemplates } from "../index/templates.ts";
 import type { IndexerMetrics } from "../metrics.ts";
@@ -27,13 +28,43 @@ export interface SetupDeps {
   onTemplatesInstalled: () => void;
 }
 
-/** Templates, topics, producer: each waits out a settling cluster until INDEXER_STARTUP_TIMEOUT_MS. */
+/**
+ * Templates, topics, producer: each waits out a settling cluster until INDEXER_STARTUP_TIMEOUT_MS.
+ * The OpenSearch steps and the Kafka steps do not depend on each other and run at the same time (the
+ * consumer starts once both are done); the first failure ends start-up (runApp's stop() then aborts
+ * the other's waiting).
+ */
 export async function setUp(deps: SetupDeps): Promise<void> {
+  await Promise.all([setUpOpenSearch(deps), setUpKafka(deps)]);
+}
+
+async function setUpOpenSearch(deps: SetupDeps): Promise<void> {
   const { config } = deps;
   await installTemplates(deps);
   deps.onTemplatesInstalled();
   deps.logger.info("index templates installed", { prefix: config.indexPrefix });
+  // Not waited for: the consumer joins meanwhile, and a bulk would create a missing index anyway.
+  void createCurrentIndices(deps);
   await refreshExistingIndices(deps);
+}
+
+/** The current bucket's index of every input stream, so that live records find it (logged, never thrown). */
+async function createCurrentIndices(deps: SetupDeps): Promise<void> {
+  const { config, logger: log } = deps;
+  const streams = config.topics.map(({ stream }) => stream);
+  const indices = currentIndices(config.indexPrefix, streams, config.indexBucket, Date.now());
+  for (const outcome of await createIndices(deps.opensearch, indices)) {
+    if (outcome.result === "created")
+      log.info("index of the current bucket created", { index: outcome.index });
+    if (outcome.result !== "failed") continue;
+    deps.metrics.errors.inc({ code: "index_create_failed" });
+    const { index, status, reason } = outcome;
+    log.warn("index of the current bucket not created; its first bulk creates it", { index, status, reason });
+  }
+}
+
+async function setUpKafka(deps: SetupDeps): Promise<void> {
+  const { config } = deps;
   const replication = {
     replicationFactor: config.topicSettings.replicationFactor,
     minInsyncReplicas: config.topicSettings.minInsyncReplicas,
