@@ -72,4 +72,29 @@ describe("connectionOf", () => {
       /OPENSEARCH_SSL_CA_FILE/,
     );
   });
+
+  it("connects to Kafka as the apps do: TLS with the CA bundle, SCRAM with the password from its file", () => {
+    const env = {
+      KAFKA_SSL: "true",
+      KAFKA_SSL_CA_FILE: file("kafka-ca.pem", "-----BEGIN CERTIFICATE-----\nkafka\n"),
+      KAFKA_SASL_MECHANISM: "SCRAM-SHA-512",
+      KAFKA_SASL_USERNAME: "wikistream-ops",
+      KAFKA_SASL_PASSWORD_FILE: file("kafka.password", "s3cret\n"),
+    };
+    const { kafka } = connectionOf({}, env);
+    expect(kafka.sasl).toEqual({
+      mechanism: "scram-sha-512",
+      username: "wikistream-ops",
+      password: "s3cret",
+    });
+    expect(kafka.ssl?.ca).toContain("kafka");
+    expect(connectionOf({}, {}).kafka).toEqual({ ssl: undefined, sasl: undefined });
+  });
+
+  it("refuses Kafka credentials over plaintext as the apps do, naming the variable, never the password", () => {
+    const env = { KAFKA_SASL_MECHANISM: "plain", KAFKA_SASL_USERNAME: "ops", KAFKA_SASL_PASSWORD: "hunter2" };
+    const attempt = () => connectionOf({}, env);
+    expect(attempt).toThrow(/KAFKA_SSL.*would send credentials without TLS/);
+    expect(attempt).not.toThrow(/hunter2/);
+  });
 });

@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { type KafkaSecurityOptions, kafkaSecurityFromEnv } from "@wikistream/kafka";
 import {
   type OpenSearchOptions,
   openSearchOptionsFromEnv,
@@ -63,6 +64,12 @@ export const connectionOptions = {
 
 export interface Connection {
   brokers: string[];
+  /**
+   * TLS and SASL for the brokers from the apps' KAFKA_SSL_* / KAFKA_SASL_* variables (CA bundle,
+   * client certificate, PLAIN, SCRAM or AWS MSK IAM, `*_FILE` secrets), as ingest and the indexer read
+   * them. Environment only, never a flag, for the same reason as the OpenSearch credentials.
+   */
+  kafka: KafkaSecurityOptions;
   /** One node or several (--opensearch / OPENSEARCH_URL, comma-separated), as the indexer reads them. */
   opensearchUrls: string[];
   /**
@@ -85,13 +92,18 @@ export function connectionOf(
     const from = values.opensearch === undefined ? "OPENSEARCH_URL" : "--opensearch";
     throw new UsageError(`${from}: ${opensearch.problem}`);
   }
-  return { brokers, opensearchUrls: opensearch.urls, opensearch: openSearchOf(opensearch.urls, env) };
+  return {
+    brokers,
+    kafka: configured(() => kafkaSecurityFromEnv("wikistream", env)),
+    opensearchUrls: opensearch.urls,
+    opensearch: configured(() => openSearchOptionsFromEnv("wikistream", env, opensearch.urls)),
+  };
 }
 
-/** openSearchOptionsFromEnv, its configuration problems (every bad variable, no secret) as usage. */
-function openSearchOf(urls: string[], env: Record<string, string | undefined>): OpenSearchOptions {
+/** A connection read from the environment, its configuration problems (every bad variable, no secret) as usage. */
+function configured<T>(read: () => T): T {
   try {
-    return openSearchOptionsFromEnv("wikistream", env, urls);
+    return read();
   } catch (error) {
     if ((error as { code?: unknown }).code !== "config_invalid") throw error;
     throw new UsageError((error as Error).message);

@@ -14,6 +14,7 @@ export {
   PartitionLeaderError,
 } from "./errors.ts";
 export { explainKafkaStartupError, kafkaAclFix } from "./explain.ts";
+export { kafkaSecurityFromEnv } from "./from-env.ts";
 export { classifyProduceError, type ProduceErrorKind, produceErrorCode } from "./produce-errors.ts";
 export {
   inspectTopicReplication,

@@ -35,7 +35,8 @@ selection (all optional, combined with AND):
 redrive:
   --audit-topic T     compacted record of re-drives (default ${defaultAuditTopic}); letters listed
                       there are skipped unless --force
-connection: --brokers (or KAFKA_BROKERS, default 127.0.0.1:9092)`;
+connection: --brokers (or KAFKA_BROKERS, default 127.0.0.1:9092); TLS and SASL from the apps' KAFKA_*
+  variables (KAFKA_SSL, KAFKA_SSL_CA_FILE, KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD(_FILE), …)`;
 
 const options = {
   ...connectionOptions,

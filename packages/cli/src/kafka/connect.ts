@@ -4,10 +4,18 @@ import type { Kafka } from "kafkajs";
 import type { Connection } from "../args.ts";
 import type { Io } from "../io.ts";
 
-/** A kafkajs client for the command: its warnings go to stderr as JSON lines. */
+/**
+ * A kafkajs client for the command, secured as the apps are (connection.kafka: TLS, SASL); its
+ * warnings go to stderr as JSON lines.
+ */
 export function commandKafka(connection: Connection, io: Io): Kafka {
   const logger = createLogger({ level: "warn", write: (line: string) => io.err(line.trimEnd()) });
-  return createKafka({ brokers: connection.brokers, clientId: "wikistream-cli", logger });
+  return createKafka({
+    brokers: connection.brokers,
+    clientId: "wikistream-cli",
+    logger,
+    security: connection.kafka,
+  });
 }
 
 /** Topics among `topics` that exist; the others are reported, not fatal (an app may have no DLQ yet). */

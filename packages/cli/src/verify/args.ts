@@ -27,8 +27,8 @@ Exit 0 when every id has exactly one document or a dead letter, 1 on a mismatch,
   --batch N            ids per OpenSearch request (default 1000)
   --metrics-file F     write the result as a Prometheus textfile (atomically) for node_exporter
   --show N             missing ids listed per partition (default 20)
-connection: --brokers (KAFKA_BROKERS), --opensearch (OPENSEARCH_URL; several nodes comma-separated,
-  all http:// or all https://); TLS and credentials from the indexer's OPENSEARCH_* variables
+connection: --brokers (KAFKA_BROKERS; TLS and SASL from the apps' KAFKA_SSL*/KAFKA_SASL_* variables),
+  --opensearch (OPENSEARCH_URL; several nodes comma-separated, all http:// or all https://); TLS and credentials from the indexer's OPENSEARCH_* variables
   (OPENSEARCH_SSL_CA_FILE, OPENSEARCH_USERNAME, OPENSEARCH_PASSWORD(_FILE), OPENSEARCH_AUTH=sigv4, …)`;
 
 export interface VerifyCommand {
