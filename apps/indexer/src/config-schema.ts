@@ -48,9 +48,10 @@ export const indexerEnvSchema = z.object({
   INDEXER_BULK_MAX_BYTES: env.int(5_242_880, { min: 1024, max: 100 * 1_048_576 }),
   // How long the oldest queued operation waits for a fuller bulk request (ingest: INGEST_LINGER_MS).
   INDEXER_LINGER_MS: env.int(200, { min: 0, max: 60_000 }),
-  // With no bulk request in flight, a partial batch goes out at once (Nagle-like): the linger only
-  // gathers what arrives while a request is out. false: every partial batch waits INDEXER_LINGER_MS.
-  INDEXER_SEND_WHEN_IDLE: env.bool(true),
+  // true: with no bulk request in flight, a partial batch goes out at once (Nagle-like), the linger only
+  // gathers what arrives while a request is out. Off by default: on the 2 shared cores it made live
+  // freshness worse, not better (more, smaller bulk requests; bench/results/2026-12-02-*-first-*).
+  INDEXER_SEND_WHEN_IDLE: env.bool(false),
   // The most bulk requests in flight; with INDEXER_BULK_CONCURRENCY_ADAPTIVE the number in flight starts
   // at one and follows OpenSearch's answers (AIMD, delivery/concurrency.ts) up to this.
   INDEXER_BULK_CONCURRENCY: env.int(4, { min: 1, max: 64 }),

@@ -46,8 +46,13 @@ describe("Batcher", () => {
     expect(batcher.take(300)?.map((i) => i.id)).toEqual([1, 2]);
   });
 
-  it("releases a partial batch at once when idle (nothing in flight), unless sendWhenIdle is off", () => {
-    const batcher = new Batcher<ReturnType<typeof item>>({ maxDocs: 10, maxBytes: 1000, lingerMs: 200 });
+  it("with sendWhenIdle, releases a partial batch at once when idle (nothing in flight)", () => {
+    const batcher = new Batcher<ReturnType<typeof item>>({
+      maxDocs: 10,
+      maxBytes: 1000,
+      lingerMs: 200,
+      sendWhenIdle: true,
+    });
     batcher.add(item(1), 100);
     expect(batcher.dueIn(100, 10, true)).toBe(0);
     expect(batcher.take(100, false, 10, false)).toBeUndefined();
@@ -57,7 +62,6 @@ describe("Batcher", () => {
       maxDocs: 10,
       maxBytes: 1000,
       lingerMs: 200,
-      sendWhenIdle: false,
     });
     lingering.add(item(1), 100);
     expect(lingering.dueIn(100, 10, true)).toBe(200);

@@ -7,14 +7,14 @@ export interface BatchLimits {
   lingerMs: number;
   /**
    * With nothing in flight, a partial batch is due at once instead of after `lingerMs` (Nagle-like:
-   * the linger only gathers what arrives while a request is out). Default true.
+   * the linger only gathers what arrives while a request is out). Default false.
    */
   sendWhenIdle?: boolean;
 }
 
 /**
  * FIFO of operations waiting for a bulk request. A batch is due when it is full by count or by bytes,
- * when nothing is in flight (`idle`, unless `sendWhenIdle` is off), when its oldest operation has
+ * when nothing is in flight (`idle`, with `sendWhenIdle`), when its oldest operation has
  * waited `lingerMs`, or when forced (drain, rebalance). Pure: the caller passes the clock, whether a
  * request is in flight, and runs the timer.
  */
@@ -52,7 +52,7 @@ export class Batcher<T extends { readonly bytes: number }> {
   dueIn(now: number, maxDocs = this.#limits.maxDocs, idle = false): number | undefined {
     if (this.size === 0) return undefined;
     if (this.#full(Math.min(maxDocs, this.#limits.maxDocs))) return 0;
-    if (idle && this.#limits.sendWhenIdle !== false) return 0;
+    if (idle && this.#limits.sendWhenIdle === true) return 0;
     return Math.max(0, this.#queue[this.#head]!.at + this.#limits.lingerMs - now);
   }
 

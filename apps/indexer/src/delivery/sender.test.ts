@@ -72,14 +72,14 @@ describe("BulkSender: batches and the send window", () => {
     h.sender.close();
   });
 
-  it("sends a partial batch at once while nothing is in flight; what comes meanwhile waits for the answer", async () => {
+  it("with sendWhenIdle, sends a partial batch at once while nothing is in flight; the rest waits for the answer", async () => {
     let answer!: (outcome: SendOutcome) => void;
     const h = harness(
       () =>
         new Promise<SendOutcome>((resolve) => {
           answer = resolve;
         }),
-      { limits: { maxDocs: 10, maxBytes: 1_000_000, lingerMs: 60_000 }, concurrency: 2 },
+      { limits: { maxDocs: 10, maxBytes: 1_000_000, lingerMs: 60_000, sendWhenIdle: true }, concurrency: 2 },
     );
     h.add(items("a"));
     h.sender.sendDue();
@@ -96,9 +96,9 @@ describe("BulkSender: batches and the send window", () => {
     h.sender.close();
   });
 
-  it("with sendWhenIdle off, holds a partial batch for the linger time unless flushed", async () => {
+  it("holds a partial batch for the linger time unless flushed (sendWhenIdle off, the default)", async () => {
     const h = harness(() => ({ kind: "ok" }), {
-      limits: { maxDocs: 10, maxBytes: 1_000_000, lingerMs: 60_000, sendWhenIdle: false },
+      limits: { maxDocs: 10, maxBytes: 1_000_000, lingerMs: 60_000 },
     });
     h.add(items("a"));
     h.sender.sendDue();
