@@ -9,6 +9,8 @@ describe("loadIngestConfig", () => {
     expect(config.streams).toEqual(["mediawiki.recentchange"]);
     expect(config.kafkaBrokers).toEqual(["127.0.0.1:9092"]);
     expect(config.userAgent).toMatch(/^wikistream\//);
+    // The byte bounds the publisher has always applied: 1 MiB batches, 4 MiB held.
+    expect([config.batchBytes, config.bufferBytes]).toEqual([1_048_576, 4_194_304]);
   });
 
   it("resolves stream aliases and removes repeats", () => {
@@ -22,6 +24,8 @@ describe("loadIngestConfig", () => {
     [{ INGEST_HTTP_PORT: "http" }, "INGEST_HTTP_PORT"],
     [{ INGEST_STREAM_URL: "stream.wikimedia.org" }, "INGEST_STREAM_URL"],
     [{ INGEST_BATCH_SIZE: "100", INGEST_BUFFER_SIZE: "10" }, "INGEST_BUFFER_SIZE"],
+    [{ INGEST_BATCH_BYTES: "2097152", INGEST_BUFFER_BYTES: "1048576" }, "INGEST_BUFFER_BYTES"],
+    [{ INGEST_BATCH_BYTES: "100" }, "INGEST_BATCH_BYTES"],
     // Regression: a batch Kafka can never take used to be retried forever (100000 was accepted).
     [{ INGEST_BATCH_SIZE: "5001", INGEST_BUFFER_SIZE: "10000" }, "INGEST_BATCH_SIZE"],
     // Regression: dead letters used to be accepted into a stream topic, where the indexer reads them.

@@ -44,6 +44,10 @@ export const ingestEnvSchema = z.object({
   INGEST_BATCH_SIZE: env.int(500, { min: 1, max: 5_000 }),
   INGEST_LINGER_MS: env.int(50, { min: 0, max: 60_000 }),
   INGEST_BUFFER_SIZE: env.int(10_000, { min: 1 }),
+  // The byte bounds (characters of value + key): a count alone lets large events hold many times the
+  // memory it suggests. A batch near Kafka's 1 MB request limit stays well inside it once gzipped.
+  INGEST_BATCH_BYTES: env.int(1_048_576, { min: 1024, max: 16 * 1_048_576 }),
+  INGEST_BUFFER_BYTES: env.int(4 * 1_048_576, { min: 1024, max: 1024 * 1_048_576 }),
   INGEST_DRAIN_TIMEOUT_MS: env.int(20_000, { min: 0 }),
   // A topic just created or a leader moving settles in seconds; a minute covers a broker restart.
   INGEST_STARTUP_TIMEOUT_MS: env.int(60_000, { min: 0 }),
@@ -73,6 +77,10 @@ export interface IngestConfig {
   batchSize: number;
   lingerMs: number;
   bufferSize: number;
+  /** The size of a batch at most (value + key characters); a single larger record is sent alone. */
+  batchBytes: number;
+  /** The size of the records held at most; reading stops beyond it (as beyond bufferSize). */
+  bufferBytes: number;
   drainTimeoutMs: number;
   startupTimeoutMs: number;
   /** TLS and SASL for every Kafka connection; secrets already read from their files. */
@@ -129,6 +137,8 @@ export function loadIngestConfig(source: Record<string, string | undefined>): Re
     batchSize: raw.INGEST_BATCH_SIZE,
     lingerMs: raw.INGEST_LINGER_MS,
     bufferSize: raw.INGEST_BUFFER_SIZE,
+    batchBytes: raw.INGEST_BATCH_BYTES,
+    bufferBytes: raw.INGEST_BUFFER_BYTES,
     drainTimeoutMs: raw.INGEST_DRAIN_TIMEOUT_MS,
     startupTimeoutMs: raw.INGEST_STARTUP_TIMEOUT_MS,
     logLevel: raw.INGEST_LOG_LEVEL,
@@ -155,6 +165,13 @@ function refuseUnsafeCombinations(raw: RawIngestEnv, streams: readonly StreamNam
       "INGEST_BUFFER_SIZE",
       raw.INGEST_BUFFER_SIZE,
       `must be >= INGEST_BATCH_SIZE (${raw.INGEST_BATCH_SIZE})`,
+    );
+  }
+  if (raw.INGEST_BUFFER_BYTES < raw.INGEST_BATCH_BYTES) {
+    throw invalid(
+      "INGEST_BUFFER_BYTES",
+      raw.INGEST_BUFFER_BYTES,
+      `must be >= INGEST_BATCH_BYTES (${raw.INGEST_BATCH_BYTES})`,
     );
   }
   const streamTopics = streams.map((stream) => topicForStream(raw.INGEST_TOPIC_PREFIX, stream));

@@ -68,6 +68,8 @@ export function startPublisher(
       slot.failed();
       metrics.produceErrors.inc({ code: produceErrorCode(error) });
       const { kind } = classifyKafkaError(error);
+    batchBytes: config.batchBytes,
+    bufferBytes: config.bufferBytes,
       if (kind === "authentication" || kind === "authorization") {
         metrics.authFailures.inc({ target: "kafka", cause: kind });
       }

@@ -7,4 +7,11 @@ describe("SeenIds", () => {
     for (const id of ["a", "b", "c"]) seen.add(id);
     expect(["tail", "a", "b", "c"].map((id) => seen.has(id))).toEqual([true, false, true, true]);
   });
+
+  it("keeps exactly the last `capacity` ids over many rounds, an id added twice counted once", () => {
+    const seen = new SeenIds(new Set(), 3);
+    for (let i = 0; i < 100; i++) seen.add(`id-${i}`);
+    seen.add("id-99");
+    expect([96, 97, 98, 99].map((i) => seen.has(`id-${i}`))).toEqual([false, true, true, true]);
+  });
 });

@@ -6,11 +6,13 @@
 export class SeenIds {
   readonly #fromKafka: ReadonlySet<string>;
   readonly #recent = new Set<string>();
-  readonly #capacity: number;
+  /** The recent ids in a ring, oldest at #next once it is full: forgetting one is O(1). */
+  readonly #ring: (string | undefined)[];
+  #next = 0;
 
   constructor(fromKafka: ReadonlySet<string>, capacity = 10_000) {
     this.#fromKafka = fromKafka;
-    this.#capacity = capacity;
+    this.#ring = new Array<string | undefined>(capacity).fill(undefined);
   }
 
   has(id: string): boolean {
@@ -18,8 +20,12 @@ export class SeenIds {
   }
 
   add(id: string): void {
+    if (this.#recent.has(id)) return;
+    // Not `values().next()` on the Set: after many deletes at its front V8 walks every deleted entry.
+    const oldest = this.#ring[this.#next];
+    if (oldest !== undefined) this.#recent.delete(oldest);
+    this.#ring[this.#next] = id;
     this.#recent.add(id);
-    // A Set iterates in insertion order, so the first value is the oldest.
-    if (this.#recent.size > this.#capacity) this.#recent.delete(this.#recent.values().next().value as string);
+    this.#next = (this.#next + 1) % this.#ring.length;
   }
 }
