@@ -3,14 +3,14 @@
 // README's kafka-acls lines ("Topics and ACLs where the apps may not create topics") on topics an
 // operator created first.
 // - Start-up: one ACL missing gives one line naming the principal, the topic or group and the
-//   kafka-acls.sh command that grants it, and exit 1.
+//   kafka-acls.sh command that grants it, and exit 1 (Write: at the first send, before any record).
 // - Run time: an ACL removed under the running apps (kafka-acls.sh --remove) makes them not ready, alive
 //   on /healthz, counted in auth_failures_total{cause="authorization"}; restored, they are ready again
 //   without a restart, every event exactly once and nothing dead-lettered.
 // Its own stack, not secure-e2e's: that file's scenarios run as the all-powerful client user.
 import { startReplayServer } from "@wikistream/replay";
 import { type SecureStack, sampleSum, uniqueNames } from "@wikistream/testkit";
-import { AclResourceTypes } from "kafkajs";
+import { AclOperationTypes, AclResourceTypes } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stopProcess, waitUntil } from "./monitoring/processes.ts";
 import { aclsOf, asServiceUser, changeAcls, grantReadmeAcls } from "./secure/acls.ts";
@@ -65,6 +65,24 @@ describe("a missing ACL at start", () => {
         `TOPIC_AUTHORIZATION_FAILED, topic ${topic.replaceAll(".", "\\.")}.*--allow-principal User:wikistream-ingest --operation Describe --topic`,
       ),
     );
+    // Ingest that may describe and read its topic but not write it: refused at the first send.
+    const readOnly = aclsOf(acl, "User:wikistream-ingest", topic).filter(
+      (a) => a.operation !== AclOperationTypes.WRITE,
+    );
+    await changeAcls(stack, { add: readOnly });
+    const replay = await startReplayServer({ events: (await monthRecording()).events.slice(0, 50) });
+    try {
+      await expectRefusal(
+        stack,
+        "ingest",
+        { ...env.ingest, INGEST_STREAM_URL: `${replay.url}/v2/stream`, INGEST_DRAIN_TIMEOUT_MS: "2000" },
+        new RegExp(
+          `refused ingest's first records \\(TOPIC_AUTHORIZATION_FAILED.*--allow-principal User:wikistream-ingest --operation Write --topic ${topic.replaceAll(".", "\\.")}`,
+        ),
+      );
+    } finally {
+      await replay.close();
+    }
   }, 240_000);
 });
 

@@ -22,6 +22,8 @@ export interface IngestDeps {
   logger: Logger;
   metrics: IngestMetrics;
   fetch?: typeof fetch;
+  /** Kafka refused the credentials before it took one record: `line` explains it; main exits 1. */
+  onFatal?: (line: string) => void;
 }
 
 export interface Ingest {
@@ -88,6 +90,7 @@ class IngestService {
       tally: this.#tally,
       topics: new Map(config.streams.map((s) => [s, topicForStream(config.topicPrefix, s)])),
       url: this.#url,
+      onFatal: deps.onFatal,
     };
   }
 

@@ -26,7 +26,18 @@ await runApp<Readonly<IngestConfig>, Logger>(runtime, {
       logger,
       security: config.kafkaSecurity,
     });
-    const ingest = createIngest({ config, kafka, logger, metrics });
+    const ingest = createIngest({
+      config,
+      kafka,
+      logger,
+      metrics,
+      // Refused before Kafka took a record: a start-up failure, one line on stderr like the others.
+      onFatal: (line) => {
+        logger.error("ingest failed to start", { message: line });
+        console.error(`ingest: ${line}`);
+        fatal("kafka refused ingest's credentials before it took a record");
+      },
+    });
     ingest.done.catch(() => fatal("fatal stream error"));
     const app = createHttpApp({ registry: metrics.registry, ready: ingest.ready, status: ingest.status });
     return {

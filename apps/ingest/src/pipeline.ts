@@ -1,5 +1,10 @@
 import type { StreamName } from "@wikistream/events";
-import { classifyKafkaError, produceErrorCode } from "@wikistream/kafka";
+import {
+  classifyKafkaError,
+  explainKafkaStartupError,
+  kafkaAclFix,
+  produceErrorCode,
+} from "@wikistream/kafka";
 import type { Logger } from "@wikistream/log";
 import { errorMessage } from "@wikistream/resilience";
 import type { IngestConfig } from "./config.ts";
@@ -24,6 +29,8 @@ export interface PipelineParts {
   topics: ReadonlyMap<StreamName, string>;
   /** The stream URL, named in dead letters. */
   url: string;
+  /** Kafka refused the credentials before it took one record: a start-up failure, explained in `line`. */
+  onFatal?: (line: string) => void;
 }
 
 /** Routes frames, remembering what Kafka's tail already holds (so a re-read batch is not sent twice). */
@@ -54,6 +61,7 @@ export function startPublisher(
   router: FrameRouter,
 ): Publisher {
   const { config, metrics, logger, slot } = parts;
+  let acknowledgedAny = false;
   const publisher: Publisher = new Publisher({
     producer: slot.producer,
     acks: slot.acks,
@@ -63,13 +71,14 @@ export function startPublisher(
     logger,
     startId: start.id,
     startSince: start.since,
-    onAcked: (records, seconds) => acknowledged(parts, publisher, records, seconds),
+    onAcked: (records, seconds) => {
+      acknowledgedAny = true;
+      acknowledged(parts, publisher, records, seconds);
+    },
     onSendError: (error) => {
       slot.failed();
       metrics.produceErrors.inc({ code: produceErrorCode(error) });
       const { kind } = classifyKafkaError(error);
-    batchBytes: config.batchBytes,
-    bufferBytes: config.bufferBytes,
       if (kind === "authentication" || kind === "authorization") {
         metrics.authFailures.inc({ target: "kafka", cause: kind });
       }
@@ -79,12 +88,35 @@ export function startPublisher(
       if (before && before.code !== code) metrics.produceBlocked.set({ code: before.code }, 0);
       slot.block(code, errorMessage(error));
       metrics.produceBlocked.set({ code }, 1);
+      if (!acknowledgedAny) refusedAtStart(parts, code, error);
     },
     deadLetterTooLarge: (record, code) => router.deadLetterTooLarge(record, code),
     renewProducer: () => slot.renew(),
   });
   publisher.start();
   return publisher;
+}
+
+/**
+ * Kafka refused ingest's credentials before it took a single record (no dry-run produce exists to
+ * check Write at start): one line naming the principal, the topics and the fix, then exit 1. Refused
+ * later (an ACL removed, a password rotated under a running ingest), it only makes ingest not ready.
+ */
+function refusedAtStart(parts: PipelineParts, code: string, error: unknown): void {
+  const { config } = parts;
+  const failure = classifyKafkaError(error);
+  if (failure.kind !== "authorization" && failure.kind !== "authentication") return;
+  const brokers = config.kafkaBrokers.join(",");
+  const topics = [...new Set([...parts.topics.values(), config.dlqTopic])];
+  const line =
+    failure.kind === "authentication"
+      ? explainKafkaStartupError(error, {
+          brokers: config.kafkaBrokers,
+          timeoutVariable: "INGEST_STARTUP_TIMEOUT_MS",
+          security: config.kafkaSecurity,
+        })
+      : `Kafka at ${brokers} (KAFKA_BROKERS) refused ingest's first records (${code}; topics ${topics.join(", ")}): ${failure.detail}. ${kafkaAclFix({ type: code, operation: "Write", topic: topics.join(" --topic ") }, brokers, config.kafkaSecurity)}`;
+  parts.onFatal?.(line ?? failure.detail);
 }
 
 /** An acknowledged batch: ends a block, and counts the batch in the metrics and the tally. */
