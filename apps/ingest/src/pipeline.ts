@@ -68,6 +68,8 @@ export function startPublisher(
     batchSize: config.batchSize,
     lingerMs: config.lingerMs,
     bufferSize: config.bufferSize,
+    batchBytes: config.batchBytes,
+    bufferBytes: config.bufferBytes,
     logger,
     startId: start.id,
     startSince: start.since,
