@@ -1,7 +1,8 @@
 // kill -9 of one OpenSearch node during indexing (index replicas 1): indexing continues on the copies
 // left, nothing is lost or dead-lettered, and the node's return (stack.sh up) is uneventful: the
-// cluster turns green again while the indexer goes on. The indexer is given opensearch1 (its
-// OPENSEARCH_URL takes one node today), so the node killed is the other one holding more primaries.
+// cluster turns green again while the indexer goes on. The indexer is given all three nodes (its
+// OPENSEARCH_URL lists them) and sends to each in turn, so the kill also takes out one of its own
+// nodes; the test reads through opensearch1, so the node killed is the other one holding more primaries.
 import { waitFor } from "@wikistream/testkit";
 import { afterAll, describe, expect, it } from "vitest";
 import { expectExactlyOnce } from "./helpers/checks.ts";

@@ -43,14 +43,18 @@ export interface Pipeline {
 }
 
 /**
- * Ingest and indexer as the real processes (`node src/main.ts`), given every broker and one OpenSearch
- * node: the indexer's OPENSEARCH_URL takes a single URL today (apps/indexer/src/config.ts), so the
- * fault tests never kill the node it is given.
+ * Ingest and indexer as the real processes (`node src/main.ts`), given every broker and every
+ * OpenSearch node (OPENSEARCH_URL as a comma-separated list): a node the fault kills is one the
+ * indexer's client is sending to, so it has to mark it dead and go on with the others.
  */
-export function startPipeline(names: RunNames, streamUrl: string, opensearchNode: string): Pipeline {
+export function startPipeline(
+  names: RunNames,
+  streamUrl: string,
+  opensearchNodes: readonly string[],
+): Pipeline {
   const streamTopics = [names.topics.recentchange, names.topics.pageChange];
   const dlqTopics = [`${names.topicPrefix}ingest.dlq`, `${names.topicPrefix}indexer.dlq`];
-  const common = { KAFKA_BROKERS: cluster.brokers.join(","), OPENSEARCH_URL: opensearchNode };
+  const common = { KAFKA_BROKERS: cluster.brokers.join(","), OPENSEARCH_URL: opensearchNodes.join(",") };
   const ingest = startApp("ingest", names.id, {
     ...common,
     INGEST_STREAM_URL: streamUrl,

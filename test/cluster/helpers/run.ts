@@ -51,10 +51,10 @@ export class FaultRun {
     this.recording = recording;
     this.kafka = kafka;
     this.#replay = replay;
-    // The indexer, and the test's reads, use the first node: the node fault kills another one.
+    // The indexer is given every node; the test's own reads use the first, which the node fault spares.
     const node = cluster.opensearchNodes[0] ?? "";
     this.opensearch = new OpenSearchState(node, this.names.indexPrefix);
-    this.#pipeline = startPipeline(this.names, `${replay.url}/v2/stream`, node);
+    this.#pipeline = startPipeline(this.names, `${replay.url}/v2/stream`, cluster.opensearchNodes);
     this.startedAt = Date.now();
     this.sampler = new Sampler({
       sent: () => replay.stats.eventsSent,
