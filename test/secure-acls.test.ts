@@ -161,8 +161,10 @@ describe("an ACL removed under the running pipeline", () => {
       console.log(`secure ACL removed: ${JSON.stringify({ refused, ...during, recovered })}`);
       expect(during).toMatchObject({ healthz: [200, 200], readyz: [503, 503], ingestBlocked: 1 });
 
-      // The indexer's group ACL: kafkajs reports the refused FindCoordinator as "no coordinator", a
-      // crash that used to end the indexer. Not ready and alive through at least one such restart.
+      // The indexer's group ACL: kafkajs ends the consumer with "Failed to find group coordinator", a
+      // crash that used to end the indexer; patched kafkajs keeps the broker's GROUP_AUTHORIZATION_FAILED
+      // as its cause, so it is counted as a refusal. Not ready, alive and counting through the restarts.
+      const groupBefore = await metric(indexer, "wikistream_indexer_auth_failures_total", kafkaRefusal);
       const group = [
         "--allow-principal",
         "User:wikistream-indexer",
@@ -176,8 +178,10 @@ describe("an ACL removed under the running pipeline", () => {
         "indexer not ready",
         async () => (await status(indexer, "/readyz")) === 503,
       );
-      await timed("a restart without a coordinator", async () =>
-        indexer.lines.some((line) => line.includes("no coordinator for the group")),
+      await timed(
+        "the refused group counted",
+        async () =>
+          (await metric(indexer, "wikistream_indexer_auth_failures_total", kafkaRefusal)) > groupBefore,
       );
       const groupDuring = {
         healthz: await status(indexer, "/healthz"),
