@@ -1,6 +1,7 @@
 /** The apps' `src/main.ts` spawned as in production, on Node or Bun, with a free HTTP port. */
 import { type ChildProcess, spawn } from "node:child_process";
-import { nodeFlags } from "../../apps/indexer/src/runtime-flags.ts";
+import { nodeFlags as indexerFlags } from "../../apps/indexer/src/runtime-flags.ts";
+import { nodeFlags as ingestFlags } from "../../apps/ingest/src/runtime-flags.ts";
 import { freePort } from "./ports.ts";
 import { bunBin, repoRoot } from "./stack.ts";
 
@@ -30,8 +31,8 @@ export async function spawnApp(
   const port = await freePort();
   const portVariable = app === "ingest" ? "INGEST_HTTP_PORT" : "INDEXER_HTTP_PORT";
   const command = runtime === "node" ? process.execPath : bunBin;
-  // The V8 flags the indexer's package starts it with on Node (bun ignores them).
-  const flags = app === "indexer" && runtime === "node" ? nodeFlags : [];
+  // The V8 flags each app's package starts it with on Node (bun ignores them).
+  const flags = runtime === "node" ? (app === "indexer" ? indexerFlags : ingestFlags) : [];
   const child = spawn(command, [...flags, `${repoRoot}apps/${app}/src/main.ts`], {
     cwd: `${repoRoot}apps/${app}`,
     env: { ...process.env, ...env, [portVariable]: String(port) },

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startReplayServer } from "@wikistream/replay";
+import { nodeFlags } from "../../apps/ingest/src/runtime-flags.ts";
 import type { BareProducerOptions } from "../children/bare-producer.ts";
 import type { ChildOptions } from "../children/ingest-child.ts";
 import type { BenchContext, Tracked } from "../context.ts";
@@ -21,13 +22,19 @@ import { type Measured, per100k } from "./results.ts";
 
 const child = (name: string) => fileURLToPath(new URL(`../children/${name}`, import.meta.url));
 
-/** Runs bench/children/ingest-child.ts and returns its result. */
+/**
+ * The V8 flags of the ingest child: those ingest is started with in production
+ * (apps/ingest/src/runtime-flags.ts), unless --ingest-node-options replaces them.
+ */
+export const ingestChildFlags = (override: string | undefined): string => override ?? nodeFlags.join(" ");
+
+/** Runs bench/children/ingest-child.ts (with ingestChildFlags) and returns its result. */
 export function runIngestChild(
   options: ChildOptions,
   timeoutMs: number,
   nodeOptions?: string,
 ): Promise<Record<string, unknown>> {
-  return runChild(child("ingest-child.ts"), options, timeoutMs, nodeOptions);
+  return runChild(child("ingest-child.ts"), options, timeoutMs, ingestChildFlags(nodeOptions));
 }
 
 /** Records waiting in Kafka for part b: what one ingest run wrote. */
@@ -104,6 +111,7 @@ export async function ingestThroughput(ctx: BenchContext): Promise<IngestResults
   const measured: Measured[] = [];
   const nodeOptions = ctx.options.ingestNodeOptions;
   const flags = nodeOptions ? `, NODE_OPTIONS=${nodeOptions}` : "";
+  const childFlags = ingestChildFlags(nodeOptions) || "none";
   for (const dataset of datasets) {
     const batchSizes = quick || dataset.name !== "mixed" ? [500] : [500, 2000];
     let ingestDefaultRate = Number.NaN;
@@ -194,6 +202,7 @@ export async function ingestThroughput(ctx: BenchContext): Promise<IngestResults
       "Timed from `ingest.start()` resolving (topics ensured, producer connected, resume point read) until every event is acknowledged by Kafka (idempotent producer, acks=all, gzip, one batch in flight).",
       "Bare kafkajs producer (`bench/children/bare-producer.ts`, its own process): the records ingest writes for the same events (topic, key, value byte for byte, the same headers), prepared in memory, sent with ingest's producer settings (createProducer, gzip, 500 per sendBatch, one in flight) and nothing else; timed from connected until the last batch is acknowledged. `ingest N×` = ingest's events/s at its defaults / the bare producer's, same dataset, same run.",
       "Produce latency: every sendBatch from send to acknowledgement, as measured inside the publisher (not from histogram buckets).",
+      `The ingest child runs with the V8 flags ${childFlags} (${nodeOptions ? "--ingest-node-options" : "production's, apps/ingest/src/runtime-flags.ts: npm start, Dockerfile, compose, k8s"}); the bare producer with V8's defaults.`,
       "Peak RSS is the process alone (VmHWM); the replay server runs in the parent process; the bare producer holds all its records. In brackets for ingest: RSS before `start()` (Node, type stripping and the modules loaded), and the peaks of V8's heap (heapTotal) and of Buffer memory (arrayBuffers, mostly kafkajs' encoders), sampled every 50 ms. CPU: user + system of the process over the timed span.",
       `Machine CPU busy: all ${cores} cores, everything on the machine (replay server, Kafka, OpenSearch, anything else), from /proc/stat over the whole run (startup included).`,
       "Each dataset's defaults row leaves its topics as a backlog for part b.",
