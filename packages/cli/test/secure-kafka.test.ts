@@ -4,8 +4,7 @@ import { createKafka, ensureTopics, kafkaSecurityFromEnv } from "@wikistream/kaf
 import { createLogger } from "@wikistream/log";
 import { type SecureStack, startSecureStack } from "@wikistream/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Io } from "../src/io.ts";
-import { runCommand } from "../src/main.ts";
+import { cli } from "./helpers/services.ts";
 
 // `wikistream dlq` against Kafka over SASL_SSL with SCRAM (the secure stack), with the apps'
 // variables: the CA bundle and the password from their files. Before the CLI read KAFKA_SSL_* and
@@ -27,19 +26,6 @@ beforeAll(async () => {
   await ensureTopics(kafka, [{ topic, partitions: 1 }]);
 }, 300_000);
 afterAll(() => stack?.stop(), 60_000);
-
-async function cli(argv: string[], env: Record<string, string>) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = {
-    out: (line) => out.push(line),
-    err: (line) => err.push(line),
-    writeRaw: () => undefined,
-    env,
-    now: () => Date.now(),
-  };
-  return { code: await runCommand(argv, io), out, err };
-}
 
 describe("wikistream dlq on Kafka over SASL_SSL with SCRAM", () => {
   it("lists a dead-letter topic with the CA bundle and the password from its file, as the apps connect", async () => {

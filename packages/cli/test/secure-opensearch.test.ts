@@ -3,8 +3,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { createOpenSearch, openSearchOptionsFromEnv } from "@wikistream/opensearch";
 import { otherCa, type SecureStack, startSecureStack } from "@wikistream/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Io } from "../src/io.ts";
-import { runCommand } from "../src/main.ts";
+import { cli } from "./helpers/services.ts";
 
 // `wikistream indices` against OpenSearch behind TLS and basic auth (the secure stack's nginx), with
 // the indexer's variables: the CA bundle and the password from their files. Private ports (moved by
@@ -25,19 +24,6 @@ beforeAll(async () => {
   await client.close();
 }, 300_000);
 afterAll(() => stack?.stop(), 60_000);
-
-async function cli(argv: string[], env: Record<string, string>) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = {
-    out: (line) => out.push(line),
-    err: (line) => err.push(line),
-    writeRaw: () => undefined,
-    env,
-    now: () => Date.now(),
-  };
-  return { code: await runCommand(argv, io), out, err };
-}
 
 describe("wikistream indices on OpenSearch over TLS with basic auth", () => {
   it("lists with the CA bundle and the password from its file, as the indexer connects", async () => {

@@ -82,14 +82,21 @@ export async function produce(kafka: Kafka, names: CliNames, events: readonly Re
 }
 
 /** Runs `wikistream <argv>` in-process against the test services; output captured. */
-export async function cli(argv: readonly string[]): Promise<{ code: number; out: string[]; err: string[] }> {
+/** Runs one command in-process; `env` is what it reads (default: the plain stack's two addresses). */
+export async function cli(
+  argv: readonly string[],
+  env: Record<string, string | undefined> = {
+    KAFKA_BROKERS: brokers.join(","),
+    OPENSEARCH_URL: opensearchUrl,
+  },
+): Promise<{ code: number; out: string[]; err: string[] }> {
   const out: string[] = [];
   const err: string[] = [];
   const io: Io = {
     out: (line) => out.push(line),
     err: (line) => err.push(line),
     writeRaw: (bytes) => out.push(Buffer.from(bytes).toString("utf8")),
-    env: { KAFKA_BROKERS: brokers.join(","), OPENSEARCH_URL: opensearchUrl },
+    env,
     now: () => Date.now(),
   };
   const code = await runCommand(argv, io);
