@@ -2,6 +2,23 @@ import { serve } from "@hono/node-server";
 import type { Runtime } from "./types.ts";
 import { quietKnownWarnings } from "./warnings.ts";
 
+/** How long requests being answered at close may finish before their connections are cut. */
+const closeGraceMs = 1_000;
+
+/**
+ * Stops listening and ends the connections. `server.close()` alone waits for every connection to go:
+ * a keep-alive client polling /status (or a scraper) held the process open after a failed start.
+ * Idle connections are closed at once, busy ones after a short grace; we are exiting either way.
+ */
+function closeServer(server: ReturnType<typeof serve>): Promise<void> {
+  return new Promise<void>((done) => {
+    server.close(() => done());
+    if (!("closeAllConnections" in server)) return; // HTTP/2 servers: not what the apps serve
+    server.closeIdleConnections();
+    setTimeout(() => server.closeAllConnections(), closeGraceMs).unref();
+  });
+}
+
 export const nodeRuntime: Runtime = {
   name: "node",
   env: () => process.env,
@@ -11,7 +28,7 @@ export const nodeRuntime: Runtime = {
       const server = serve({ fetch, hostname, port }, (info) =>
         resolve({
           port: info.port,
-          close: () => new Promise<void>((done) => server.close(() => done())),
+          close: () => closeServer(server),
         }),
       );
       server.once("error", reject);
