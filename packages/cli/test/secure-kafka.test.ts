@@ -10,7 +10,7 @@ import { cli } from "./helpers/services.ts";
 // variables: the CA bundle and the password from their files. Before the CLI read KAFKA_SSL_* and
 // KAFKA_SASL_*, it spoke plaintext to the TLS listener and never got an answer. Private ports (moved by
 // WIKISTREAM_TEST_PORT_PREFIX), never another test's.
-const ports = { WIKISTREAM_KAFKA_PORT: 39942, WIKISTREAM_KAFKA_CONTROLLER_PORT: 39943 };
+const ports = { WIKISTREAM_KAFKA_PORT: 64942, WIKISTREAM_KAFKA_CONTROLLER_PORT: 64943 };
 
 let stack: SecureStack;
 const topic = `wscli-dlq-${randomUUID().slice(0, 8)}`;

@@ -9,9 +9,9 @@ import { cli } from "./helpers/services.ts";
 // the indexer's variables: the CA bundle and the password from their files. Private ports (moved by
 // WIKISTREAM_TEST_PORT_PREFIX), never another test's.
 const ports = {
-  WIKISTREAM_OPENSEARCH_PORT: 39750,
-  WIKISTREAM_OPENSEARCH_BACKEND_PORT: 39751,
-  WIKISTREAM_OPENSEARCH_TRANSPORT_PORT: 39850,
+  WIKISTREAM_OPENSEARCH_PORT: 64750,
+  WIKISTREAM_OPENSEARCH_BACKEND_PORT: 64751,
+  WIKISTREAM_OPENSEARCH_TRANSPORT_PORT: 64850,
 };
 
 let stack: SecureStack;

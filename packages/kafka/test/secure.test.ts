@@ -12,7 +12,7 @@ import type { KafkaSecurityOptions } from "../src/security.ts";
 import { ensureTopics } from "../src/topics.ts";
 
 // Private ports: never the default stack's, nor another test's.
-const ports = { WIKISTREAM_KAFKA_PORT: 39692, WIKISTREAM_KAFKA_CONTROLLER_PORT: 39693 };
+const ports = { WIKISTREAM_KAFKA_PORT: 64692, WIKISTREAM_KAFKA_CONTROLLER_PORT: 64693 };
 /** Every line kafkajs logged through our logger, checked for secrets at the end. */
 const logLines: string[] = [];
 const logger = createLogger({ level: "warn", write: (line) => void logLines.push(line) });

@@ -29,7 +29,8 @@ export interface SecureStackOptions {
 /**
  * The ports a test asked for, moved into one engineer's or CI job's range: with
  * WIKISTREAM_TEST_PORT_PREFIX=41 the port 39692 becomes 41692 (the prefix replaces the thousands).
- * Unset: the ports as given. The secure test files each use other last three digits, and run one at
+ * Unset: the ports as given. Give ports above the ephemeral range (Linux: 32768-60999): there any
+ * outgoing connection may hold the port at the moment a server binds it (a secure stack failed so in CI). The secure test files each use other last three digits, and run one at
  * a time, so they never collide within one prefix.
  */
 export function prefixedPorts(
