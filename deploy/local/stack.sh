@@ -92,6 +92,10 @@ running_pid() {
   pid="$(cat "$f")"; [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null \
     && grep -qa "$1" "/proc/$pid/cmdline" 2>/dev/null && echo "$pid"
 }
+# Gone for good, not caught mid-exec: a process read while it execs (or while nginx rewrites its title)
+# can show an empty or foreign command line for an instant; CI once saw "proxy exited during startup"
+# with an empty log that way. So a miss counts only when it is still a miss a second later.
+exited() { ! running_pid "$1" >/dev/null && { sleep 1; ! running_pid "$1" >/dev/null; }; }
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 healthy() {
   case "$1" in
@@ -264,8 +268,10 @@ cmd_up() {
     for s in "${waiting[@]}"; do
       if healthy "$s"; then say "$s healthy after $((SECONDS - t0))s"
         if declare -F after_healthy >/dev/null; then after_healthy "$s"; fi   # a mode's set-up (secure: ACLs)
-      elif ! running_pid "$s" >/dev/null; then
-        tail -n 30 "$(logfile "$s")" >&2; die "$s exited during startup (log: $(rel "$(logfile "$s")"))"
+      elif exited "$s"; then
+        if [[ -s "$(logfile "$s")" ]]; then tail -n 30 "$(logfile "$s")" >&2
+        else say "$s wrote nothing to its log: killed by a signal, or its command never ran"; fi
+        die "$s exited during startup (log: $(rel "$(logfile "$s")"))"
       elif ((SECONDS - t0 >= TIMEOUT)); then
         tail -n 30 "$(logfile "$s")" >&2; die "$s not healthy after ${TIMEOUT}s (log: $(rel "$(logfile "$s")"))"
       else left+=("$s"); fi
