@@ -9,7 +9,6 @@
  * a failure or Ctrl-C.
  */
 import os from "node:os";
-import { quietKnownWarnings } from "@wikistream/runtime";
 import { BenchContext } from "./context.ts";
 import { environment } from "./environment.ts";
 import { fmt, say } from "./format.ts";
@@ -22,7 +21,6 @@ import { freshness } from "./parts/freshness.ts";
 import { type IngestResults, ingestThroughput } from "./parts/ingest.ts";
 import type { Measured } from "./parts/results.ts";
 
-quietKnownWarnings(process);
 const options = parseOptions(process.argv.slice(2));
 const { parts } = options;
 const ctx = new BenchContext(options);

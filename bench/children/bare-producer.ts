@@ -7,7 +7,6 @@
  */
 import { readFileSync } from "node:fs";
 import { createProducer, ensureTopics } from "@wikistream/kafka";
-import { quietKnownWarnings } from "@wikistream/runtime";
 import { CompressionTypes, type Message } from "kafkajs";
 import { printResult } from "../lib/child.ts";
 import type { BareRecord } from "../lib/ingest-records.ts";
@@ -22,7 +21,6 @@ export interface BareProducerOptions {
   partitions: number;
 }
 
-quietKnownWarnings(process);
 const options = JSON.parse(process.argv[2] ?? "{}") as BareProducerOptions;
 const records = readFileSync(options.recordsFile, "utf8")
   .split("\n")

@@ -13,7 +13,6 @@ import { connect as netConnect, type Socket } from "node:net";
 import { createKafka } from "@wikistream/kafka";
 import { createLogger, silentLogger } from "@wikistream/log";
 import { sleep } from "@wikistream/resilience";
-import { quietKnownWarnings } from "@wikistream/runtime";
 import { waitFor } from "@wikistream/testkit";
 import { type ISocketFactory, Kafka, logLevel } from "kafkajs";
 import { createIngest, createIngestMetrics, loadIngestConfig } from "../../apps/ingest/src/index.ts";
@@ -41,7 +40,6 @@ export interface ChildOptions {
   debug?: boolean;
 }
 
-quietKnownWarnings(process);
 const options = JSON.parse(process.argv[2] ?? "{}") as ChildOptions;
 const logger = options.debug
   ? createLogger({ level: "debug", write: (line) => process.stderr.write(`${line}\n`) })

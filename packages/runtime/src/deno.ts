@@ -1,5 +1,4 @@
 import type { Runtime } from "./types.ts";
-import { quietKnownWarnings } from "./warnings.ts";
 
 // Typed locally so the shared tsconfig needs no Deno type package.
 declare const Deno: {
@@ -22,9 +21,6 @@ export const denoRuntime: Runtime = {
   env: () => Deno.env.toObject(),
   serve: ({ fetch, hostname, port }) =>
     new Promise((resolve, reject) => {
-      // npm packages (kafkajs) run on Deno's Node compatibility layer, which has `process` too.
-      const nodeProcess = (globalThis as { process?: Parameters<typeof quietKnownWarnings>[0] }).process;
-      if (nodeProcess) quietKnownWarnings(nodeProcess);
       try {
         const server = Deno.serve(
           {

@@ -1,4 +1,3 @@
 export { detectRuntime } from "./detect.ts";
 export { type AppParts, type AppSpec, type RunnableService, runApp } from "./run-app.ts";
 export type { Runtime } from "./types.ts";
-export { isKnownHarmlessWarning, quietKnownWarnings } from "./warnings.ts";

@@ -1,6 +1,5 @@
 import { serve } from "@hono/node-server";
 import type { Runtime } from "./types.ts";
-import { quietKnownWarnings } from "./warnings.ts";
 
 /** How long requests being answered at close may finish before their connections are cut. */
 const closeGraceMs = 1_000;
@@ -24,7 +23,6 @@ export const nodeRuntime: Runtime = {
   env: () => process.env,
   serve: ({ fetch, hostname, port }) =>
     new Promise((resolve, reject) => {
-      quietKnownWarnings(process);
       const server = serve({ fetch, hostname, port }, (info) =>
         resolve({
           port: info.port,
