@@ -4,7 +4,7 @@ import type { BulkOperation, IndexNaming } from "./bulk/bulk-request.ts";
 import type { CredentialHealth } from "./credential-health.ts";
 import type { BatchLimits } from "./delivery/batch.ts";
 import type { ConcurrencyLimit } from "./delivery/concurrency.ts";
-import type { Deliverable, RetryPolicy } from "./delivery/types.ts";
+import type { Deliverable, RetryPolicy, SendOutcome } from "./delivery/types.ts";
 import type { DeadLetterPublisher } from "./dlq/publisher.ts";
 import type { EventTimeBounds } from "./index/event-time.ts";
 import type { IndexedStream } from "./index/names.ts";
@@ -40,6 +40,8 @@ export interface PipelineOptions {
   retry: RetryPolicy;
   /** Event times that may pick an index (index/event-time.ts); others are dead-lettered. */
   eventTime: EventTimeBounds;
+  /** Told of every bulk send and its outcome, after the sender has it (e.g. index/first-refresh.ts); must not throw. */
+  onSent?: (batch: readonly BulkItem[], outcome: SendOutcome) => void;
   /** Per dead-letter send; defaults to deadLetterSendLimits. */
   deadLetterLimits?: { maxLetters: number; maxBytes: number };
   now?: () => number;

@@ -58,8 +58,16 @@ export class Pipeline {
       keep: (ref) => this.#partitions.isCurrent(ref.state),
       onPublished: (ref, letter) => this.#outcomes.deadLettered(ref, letter.reason),
     });
+    const send = createBulkSend<BulkItem>({ bulk: options.bulk, metrics });
+    const { onSent } = options;
     this.#sender = new BulkSender<BulkItem>({
-      send: createBulkSend<BulkItem>({ bulk: options.bulk, metrics }),
+      send: onSent
+        ? async (batch) => {
+            const outcome = await send(batch);
+            onSent(batch, outcome);
+            return outcome;
+          }
+        : send,
       limits: options.limits,
       concurrency: options.concurrency,
       retry,
