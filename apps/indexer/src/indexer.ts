@@ -4,6 +4,7 @@ import type { IndexerConfig } from "./config.ts";
 import { CredentialHealth } from "./credential-health.ts";
 import { AdaptiveConcurrency } from "./delivery/concurrency.ts";
 import { createDeadLetterPublisher } from "./dlq/publisher.ts";
+import { FirstWriteRefresh, refreshIndices } from "./index/first-refresh.ts";
 import type { Indexer, IndexerDeps } from "./indexer-types.ts";
 import { IndexerLifecycle } from "./lifecycle.ts";
 import { Committer } from "./offsets/committer.ts";
@@ -45,6 +46,15 @@ export function createIndexer(deps: IndexerDeps): Indexer {
     });
   const credentials = new CredentialHealth(metrics, deps.logger);
   const source = createSource({ kafka: deps.kafka, ...sourceSettings(config), logger: deps.logger, settle });
+  // refresh_interval -1 (refreshes off, e.g. for a bulk load) is the operator's choice: no refresh then.
+  const firstWrites =
+    config.refreshInterval === "-1"
+      ? undefined
+      : new FirstWriteRefresh({
+          refresh: refreshIndices(deps.opensearch),
+          logger: log,
+          onFailure: () => metrics.errors.inc({ code: "index_refresh_failed" }),
+        });
   const pipeline = new Pipeline({
     bulk: createBulkClient({ client: deps.opensearch, timeoutMs: config.bulkTimeoutMs }),
     deadLetters: createDeadLetterPublisher({ producer, topic: config.dlqTopic, acks }),
@@ -59,6 +69,7 @@ export function createIndexer(deps: IndexerDeps): Indexer {
     metrics,
     logger: deps.logger,
     transforms: deps.transforms ?? defaultTransforms,
+    ...(firstWrites ? { onSent: (batch, outcome) => firstWrites.sent(batch, outcome) } : {}),
     ...pipelineSettings(config),
   });
   const committer = new Committer({ consumer: source, offsets: pipeline, metrics, logger: log });
