@@ -68,7 +68,10 @@ export class FirstWriteRefresh {
     this.#inFlight = Promise.all([this.#inFlight, done]).then(() => {});
   }
 
-  /** Resolves once every refresh started so far has finished (for tests and the drain). */
+  /**
+   * Resolves once every refresh started so far has finished. Tests wait on it; stopping does not, as a
+   * refresh cut short by shutdown costs nothing but the wait for the index's next refresh tick.
+   */
   settled(): Promise<void> {
     return this.#inFlight;
   }
