@@ -33,6 +33,7 @@ export async function environment(opensearch: Client, options: BenchOptions): Pr
     `- machine: ${options.cores} cores (${cpu}), ${fmt(os.totalmem() / 2 ** 30, 1)} GiB RAM, ${os.platform()} ${os.release()}${options.note ? `; ${options.note}` : ""}`,
     "- the local stack (Kafka, OpenSearch, each with a 512 MB heap) runs on the same cores as the benchmark",
     `- runtimes: node ${process.version}, bun ${bunVersion()}; kafkajs ${kafkajs}; Kafka ${kafkaVersion} (KRaft, one node); OpenSearch ${opensearchVersion} (one node)`,
+    `- Node compile cache: ${options.compileCache ? "on, filled before the first part, as in production (scripts/compile-cache.ts)" : "off (--no-compile-cache): every Node child strips the TypeScript types itself"}`,
     // The spawned apps inherit the environment: say so when it changes their settings.
     `- app settings from the environment: ${overrides.length > 0 ? overrides.join(", ") : "none (the apps' defaults, except as noted per part)"}`,
   ];

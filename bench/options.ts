@@ -4,6 +4,7 @@
  *   node bench/run.ts [--quick] [--only ingest,catchup,freshness,backpressure] [--host <short-desc>]
  *                     [--note "<machine description>"] [--no-write] [--debug]
  *                     [--ingest-node-options "<V8 flags for the ingest child of parts a and d>"]
+ *                     [--no-compile-cache]
  */
 import os from "node:os";
 
@@ -33,6 +34,8 @@ export interface BenchOptions {
   debug: boolean;
   /** NODE_OPTIONS for the ingest child alone (e.g. --max-semi-space-size=2); not for the baselines. */
   ingestNodeOptions: string | undefined;
+  /** Node's compile cache for every child, filled before the first part (scripts/compile-cache.ts). */
+  compileCache: boolean;
   cores: number;
   sizes: Sizes;
 }
@@ -79,6 +82,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     write: !flag("--no-write"),
     debug: flag("--debug"),
     ingestNodeOptions: option("--ingest-node-options"),
+    compileCache: !flag("--no-compile-cache"),
     cores,
     sizes: quick ? quickSizes : defaultSizes,
   };

@@ -9,9 +9,11 @@
  * a failure or Ctrl-C.
  */
 import os from "node:os";
+import { compileCacheDir, warmCompileCache } from "../scripts/compile-cache.ts";
 import { BenchContext } from "./context.ts";
 import { environment } from "./environment.ts";
 import { fmt, say } from "./format.ts";
+import { fillChildrenCompileCache } from "./lib/child.ts";
 import { repoRoot, untilOpenSearchUsable } from "./lib/stack.ts";
 import { parseOptions } from "./options.ts";
 import { backpressure } from "./parts/backpressure.ts";
@@ -22,6 +24,12 @@ import { type IngestResults, ingestThroughput } from "./parts/ingest.ts";
 import type { Measured } from "./parts/results.ts";
 
 const options = parseOptions(process.argv.slice(2));
+// Every child inherits the setting: the apps as production starts them, the bare producer alike.
+if (options.compileCache) {
+  process.env.NODE_COMPILE_CACHE = compileCacheDir;
+  warmCompileCache();
+  fillChildrenCompileCache();
+} else delete process.env.NODE_COMPILE_CACHE;
 const { parts } = options;
 const ctx = new BenchContext(options);
 ctx.cleanupOnInterrupt();

@@ -7,6 +7,9 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { resolveStream } from "@wikistream/events";
+import { nodeFlags as indexerFlags } from "../apps/indexer/src/runtime-flags.ts";
+import { nodeFlags as ingestFlags } from "../apps/ingest/src/runtime-flags.ts";
+import { compileCacheEnv } from "./compile-cache.ts";
 
 const root = resolve(import.meta.dirname, "..");
 const { values } = parseArgs({
@@ -91,10 +94,12 @@ const env = {
   INGEST_LOG_LEVEL: "warn",
   INDEXER_LOG_LEVEL: "warn",
 };
-const children: ChildProcess[] = ["ingest", "indexer"].map((app) =>
-  spawn("node", ["src/main.ts"], {
+// As the apps' own `npm start` runs them: their V8 flags, and the compile cache (scripts/compile-cache.ts).
+const nodeFlags = { ingest: ingestFlags, indexer: indexerFlags };
+const children: ChildProcess[] = (["ingest", "indexer"] as const).map((app) =>
+  spawn(process.execPath, [...nodeFlags[app], "src/main.ts"], {
     cwd: resolve(root, "apps", app),
-    env,
+    env: { ...compileCacheEnv(), ...env },
     stdio: ["ignore", "inherit", "inherit"],
   }),
 );

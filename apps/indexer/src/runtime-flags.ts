@@ -8,5 +8,8 @@
  * scavenge. Peak RSS during a 37k-record catch-up: ~345 MB at V8's default, ~240–265 MB with this, at no
  * measurable CPU cost (bench/results/2026-12-02-2core-indexer-cpu-rss.md). A unit test keeps
  * package.json's scripts in step.
+ *
+ * Wherever it is launched on Node it also gets NODE_COMPILE_CACHE (scripts/compile-cache.ts): the
+ * package scripts, npm start and the benchmark set it, the image bakes the filled cache in.
  */
 export const nodeFlags: readonly string[] = ["--max-semi-space-size=4"];

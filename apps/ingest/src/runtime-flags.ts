@@ -9,5 +9,8 @@
  * generation lets that garbage pile up between scavenges, heap total ~180 MB for a live set of ~30 MB.
  * With it: heap peak ~60 MB, peak RSS ~90 MB lower, and less CPU per event, not more
  * (bench/results/2026-12-02-2core-ingest-h3-*.md). Deno takes the same flag as --v8-flags=….
+ *
+ * Wherever it is launched on Node it also gets NODE_COMPILE_CACHE (scripts/compile-cache.ts): the
+ * package scripts, npm start and the benchmark set it, the image bakes the filled cache in.
  */
 export const nodeFlags: readonly string[] = ["--max-semi-space-size=2"];
