@@ -13,9 +13,11 @@ import { connect as netConnect, type Socket } from "node:net";
 import { createKafka } from "@wikistream/kafka";
 import { createLogger, silentLogger } from "@wikistream/log";
 import { sleep } from "@wikistream/resilience";
+import { ExternalMemoryCollector } from "@wikistream/runtime";
 import { waitFor } from "@wikistream/testkit";
 import { type ISocketFactory, Kafka, logLevel } from "kafkajs";
 import { createIngest, createIngestMetrics, loadIngestConfig } from "../../apps/ingest/src/index.ts";
+import { exposedGc } from "../../packages/runtime/src/node.ts";
 import { printResult } from "../lib/child.ts";
 import { brokers } from "../lib/kafka.ts";
 import { freePort } from "../lib/ports.ts";
@@ -108,6 +110,18 @@ histogram.observe = ((value: number) => {
 }) as typeof histogram.observe;
 
 const ingest = createIngest({ config, kafka, logger, metrics });
+// What runApp adds around the service in production: collections by external memory growth
+// (INGEST_GC_EXTERNAL_BYTES; needs --expose-gc, which the runner passes with the ingest flags).
+const collect = exposedGc();
+const collector =
+  collect === undefined
+    ? undefined
+    : new ExternalMemoryCollector({
+        budgetBytes: config.gcExternalBytes,
+        read: () => process.memoryUsage().external,
+        collect,
+      });
+collector?.start();
 const accounted = () => {
   const c = ingest.status().counts;
   return c.published + c.deadLettered + c.dropped;

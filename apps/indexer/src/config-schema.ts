@@ -60,6 +60,9 @@ export const indexerEnvSchema = z.object({
   INDEXER_MAX_PENDING_PER_PARTITION: env.int(5000, { min: 1 }),
   // Bytes of documents held (queued, in flight, waiting for a retry) at which every partition pauses.
   INDEXER_MAX_BUFFERED_BYTES: env.int(16 * 1_048_576, { min: 1_048_576 }),
+  // A major garbage collection each time Buffers have grown by this much (0: V8's own pace, which lets
+  // ~64 MB of them pile up); @wikistream/runtime external-memory.ts.
+  INDEXER_GC_EXTERNAL_BYTES: env.int(16 * 1_048_576, { min: 0 }),
   INDEXER_RETRY_INITIAL_MS: env.int(200, { min: 1 }),
   INDEXER_RETRY_MAX_MS: env.int(30_000, { min: 1 }),
   INDEXER_MAX_ITEM_ATTEMPTS: env.int(10, { min: 1, max: 1000 }),

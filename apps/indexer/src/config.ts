@@ -58,6 +58,8 @@ export interface IndexerConfig {
   maxUncommittedPerPartition: number;
   /** INDEXER_MAX_BUFFERED_BYTES: documents held, in bytes, at which every partition pauses. */
   maxBufferedBytes: number;
+  /** INDEXER_GC_EXTERNAL_BYTES: external memory growth after which a major collection is asked for; 0 off. */
+  gcExternalBytes: number;
   retryInitialMs: number;
   retryMaxMs: number;
   maxItemAttempts: number;
@@ -158,6 +160,7 @@ export function loadIndexerConfig(source: Record<string, string | undefined>): R
     bulkTimeoutMs: raw.INDEXER_BULK_TIMEOUT_MS,
     maxUncommittedPerPartition: raw.INDEXER_MAX_PENDING_PER_PARTITION,
     maxBufferedBytes: raw.INDEXER_MAX_BUFFERED_BYTES,
+    gcExternalBytes: raw.INDEXER_GC_EXTERNAL_BYTES,
     retryInitialMs: raw.INDEXER_RETRY_INITIAL_MS,
     retryMaxMs: raw.INDEXER_RETRY_MAX_MS,
     maxItemAttempts: raw.INDEXER_MAX_ITEM_ATTEMPTS,

@@ -65,5 +65,9 @@ await runApp<Readonly<IndexerConfig>, Logger>(runtime, {
   explainStartupError,
   // The drain has its own deadline; the backstop only guards against a hang in a client library.
   shutdownBackstopMs: (config) => config.drainTimeoutMs + 30_000,
+  externalMemoryBudget: (config) => ({
+    bytes: config.gcExternalBytes,
+    variable: "INDEXER_GC_EXTERNAL_BYTES",
+  }),
   runningFields: (config) => ({ opensearch: displayUrl(config.opensearchUrl), brokers: config.kafkaBrokers }),
 });

@@ -9,7 +9,11 @@
  * measurable CPU cost (bench/results/2026-12-02-2core-indexer-cpu-rss.md). A unit test keeps
  * package.json's scripts in step.
  *
+ * `--expose-gc`: gives the app V8's gc(), which the runner calls for a major collection each time
+ * Buffers have grown by INDEXER_GC_EXTERNAL_BYTES (@wikistream/runtime external-memory.ts); without
+ * it V8 lets ~64 MB of garbage Buffers pile up first.
+ *
  * Wherever it is launched on Node it also gets NODE_COMPILE_CACHE (scripts/compile-cache.ts): the
  * package scripts, npm start and the benchmark set it, the image bakes the filled cache in.
  */
-export const nodeFlags: readonly string[] = ["--max-semi-space-size=4"];
+export const nodeFlags: readonly string[] = ["--max-semi-space-size=4", "--expose-gc"];

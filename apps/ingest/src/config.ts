@@ -49,6 +49,9 @@ export const ingestEnvSchema = z.object({
   INGEST_BATCH_BYTES: env.int(1_048_576, { min: 1024, max: 16 * 1_048_576 }),
   INGEST_BUFFER_BYTES: env.int(4 * 1_048_576, { min: 1024, max: 1024 * 1_048_576 }),
   INGEST_DRAIN_TIMEOUT_MS: env.int(20_000, { min: 0 }),
+  // A major garbage collection each time Buffers have grown by this much (0: V8's own pace, which lets
+  // ~64 MB of kafkajs' per-record Buffers pile up); @wikistream/runtime external-memory.ts.
+  INGEST_GC_EXTERNAL_BYTES: env.int(16 * 1_048_576, { min: 0 }),
   // A topic just created or a leader moving settles in seconds; a minute covers a broker restart.
   INGEST_STARTUP_TIMEOUT_MS: env.int(60_000, { min: 0 }),
   INGEST_LOG_LEVEL: env.enumOf(["debug", "info", "warn", "error"], "info"),
@@ -82,6 +85,8 @@ export interface IngestConfig {
   /** The size of the records held at most; reading stops beyond it (as beyond bufferSize). */
   bufferBytes: number;
   drainTimeoutMs: number;
+  /** INGEST_GC_EXTERNAL_BYTES: external memory growth after which a major collection is asked for; 0 off. */
+  gcExternalBytes: number;
   startupTimeoutMs: number;
   /** TLS and SASL for every Kafka connection; secrets already read from their files. */
   kafkaSecurity: KafkaConnectionSettings;
@@ -140,6 +145,7 @@ export function loadIngestConfig(source: Record<string, string | undefined>): Re
     batchBytes: raw.INGEST_BATCH_BYTES,
     bufferBytes: raw.INGEST_BUFFER_BYTES,
     drainTimeoutMs: raw.INGEST_DRAIN_TIMEOUT_MS,
+    gcExternalBytes: raw.INGEST_GC_EXTERNAL_BYTES,
     startupTimeoutMs: raw.INGEST_STARTUP_TIMEOUT_MS,
     logLevel: raw.INGEST_LOG_LEVEL,
     revision: raw.WIKISTREAM_REVISION,

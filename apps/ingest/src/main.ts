@@ -53,5 +53,6 @@ await runApp<Readonly<IngestConfig>, Logger>(runtime, {
   explainStartupError,
   // stop() gives up on Kafka after INGEST_DRAIN_TIMEOUT_MS; the backstop guards everything else.
   shutdownBackstopMs: (config) => config.drainTimeoutMs + 10_000,
+  externalMemoryBudget: (config) => ({ bytes: config.gcExternalBytes, variable: "INGEST_GC_EXTERNAL_BYTES" }),
   runningFields: (config) => ({ streams: config.streams, brokers: config.kafkaBrokers }),
 });

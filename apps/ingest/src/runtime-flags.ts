@@ -10,7 +10,11 @@
  * With it: heap peak ~60 MB, peak RSS ~90 MB lower, and less CPU per event, not more
  * (bench/results/2026-12-02-2core-ingest-h3-*.md). Deno takes the same flag as --v8-flags=….
  *
+ * `--expose-gc`: gives the app V8's gc(), which the runner calls for a major collection each time
+ * Buffers have grown by INGEST_GC_EXTERNAL_BYTES (@wikistream/runtime external-memory.ts); without
+ * it V8 lets ~64 MB of garbage Buffers pile up first.
+ *
  * Wherever it is launched on Node it also gets NODE_COMPILE_CACHE (scripts/compile-cache.ts): the
  * package scripts, npm start and the benchmark set it, the image bakes the filled cache in.
  */
-export const nodeFlags: readonly string[] = ["--max-semi-space-size=2"];
+export const nodeFlags: readonly string[] = ["--max-semi-space-size=2", "--expose-gc"];

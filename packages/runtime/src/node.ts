@@ -35,4 +35,13 @@ export const nodeRuntime: Runtime = {
     for (const signal of ["SIGTERM", "SIGINT"] as const) process.on(signal, () => handler(signal));
   },
   exit: (code) => process.exit(code),
+  externalMemoryBytes: () => process.memoryUsage().external,
+  collectGarbage: exposedGc(),
 };
+
+/** V8's gc(), present only with --expose-gc: a major collection, run as a task (not blocking the caller). */
+export function exposedGc(): (() => Promise<void>) | undefined {
+  const gc = globalThis.gc;
+  if (typeof gc !== "function") return undefined;
+  return () => gc({ type: "major", execution: "async" });
+}

@@ -1,3 +1,4 @@
+import { ExternalMemoryCollector } from "./external-memory.ts";
 import type { Runtime } from "./types.ts";
 
 /** The few logger methods the runner uses (structurally @wikistream/log's Logger). */
@@ -35,6 +36,12 @@ export interface AppSpec<C, L extends RunnerLogger = RunnerLogger> {
   shutdownBackstopMs(config: C): number;
   /** Logged once the service runs. */
   runningFields?(config: C): Record<string, unknown>;
+  /**
+   * Bytes of external memory growth after which the runner asks for a major collection (see
+   * external-memory.ts); 0 or absent: never. With the setting's name, for the log line when the
+   * runtime cannot collect.
+   */
+  externalMemoryBudget?(config: C): { bytes: number; variable: string };
 }
 
 /**
@@ -64,6 +71,7 @@ class AppRun<C, L extends RunnerLogger> {
   readonly #config: C;
   readonly #logger: L;
   readonly #parts: AppParts;
+  readonly #memory: ExternalMemoryCollector | undefined;
   #server: { port: number; close: () => Promise<void> } | undefined;
   #shuttingDown = false;
 
@@ -75,6 +83,28 @@ class AppRun<C, L extends RunnerLogger> {
     this.#logger = logger;
     this.#parts = spec.create({ config, runtime, logger, fatal: (reason) => void this.#shutdown(reason, 1) });
     runtime.onShutdownSignal((signal) => void this.#shutdown(signal, 0));
+    this.#memory = this.#memoryCollector();
+  }
+
+  #memoryCollector(): ExternalMemoryCollector | undefined {
+    const budget = this.#spec.externalMemoryBudget?.(this.#config);
+    if (budget === undefined || budget.bytes <= 0) return undefined;
+    const { externalMemoryBytes: read, collectGarbage: collect } = this.#runtime;
+    if (read === undefined || collect === undefined) {
+      this.#logger.info(
+        `${budget.variable} has no effect: ${this.#runtime.name} offers the app no garbage collection`,
+        {
+          fix: `on Node, start ${this.#spec.name} with --expose-gc (apps/${this.#spec.name}/src/runtime-flags.ts); ${budget.variable}=0 silences this`,
+        },
+      );
+      return undefined;
+    }
+    return new ExternalMemoryCollector({
+      budgetBytes: budget.bytes,
+      read,
+      collect,
+      onError: (error) => this.#logger.error("garbage collection failed; no longer asking for it", { error }),
+    });
   }
 
   /** Listens, then starts the service; a start-up failure is explained in one line and exits 1. */
@@ -88,6 +118,7 @@ class AppRun<C, L extends RunnerLogger> {
         url: `http://${hostname}:${this.#server.port}`,
         routes: ["/healthz", "/readyz", "/metrics", "/status"],
       });
+      this.#memory?.start();
       await this.#parts.service.start();
       if (!this.#shuttingDown) this.#logger.info(`${spec.name} running`, spec.runningFields?.(config) ?? {});
     } catch (error) {
@@ -102,6 +133,7 @@ class AppRun<C, L extends RunnerLogger> {
     this.#logger.error(`${name} failed to start`, { error, message: line });
     console.error(`${name}: ${line}`);
     this.#shuttingDown = true;
+    this.#memory?.stop();
     await this.#parts.service.stop().catch(() => 0);
     await this.#server?.close().catch(() => {});
     await this.#parts.close?.().catch(() => {});
@@ -123,6 +155,7 @@ class AppRun<C, L extends RunnerLogger> {
     }, backstopMs);
     try {
       const stopped = await this.#parts.service.stop();
+      this.#memory?.stop();
       await this.#server?.close();
       await this.#parts.close?.().catch(() => {});
       clearTimeout(backstop);

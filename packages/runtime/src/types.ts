@@ -12,4 +12,11 @@ export interface Runtime {
   }) => Promise<{ port: number; close: () => Promise<void> }>;
   onShutdownSignal: (handler: (signal: string) => void) => void;
   exit: (code: number) => never;
+  /** Bytes allocated outside the JavaScript heap now (Buffers, ArrayBuffers): process.memoryUsage().external. */
+  externalMemoryBytes?: () => number;
+  /**
+   * A major garbage collection, where the runtime offers one to the app: Node and Deno only when
+   * started with --expose-gc (apps/<app>/src/runtime-flags.ts), Bun always (Bun.gc).
+   */
+  collectGarbage?: () => Promise<void>;
 }
