@@ -98,6 +98,10 @@ const config = loadIngestConfig({
   INGEST_BATCH_SIZE: String(options.batchSize),
   INGEST_LINGER_MS: String(options.lingerMs),
   INGEST_BUFFER_SIZE: String(options.bufferSize),
+  // The one app setting taken from the runner's environment (its header lists INGEST_* overrides).
+  ...(process.env.INGEST_GC_EXTERNAL_BYTES === undefined
+    ? {}
+    : { INGEST_GC_EXTERNAL_BYTES: process.env.INGEST_GC_EXTERNAL_BYTES }),
 });
 const metrics = createIngestMetrics({ defaultMetrics: false });
 // Every produce latency as measured (the histogram's buckets are too coarse for percentiles).
