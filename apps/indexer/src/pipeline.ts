@@ -1,4 +1,5 @@
 import type { Logger } from "@wikistream/log";
+import { BodyBufferPool } from "./bulk/body-pool.ts";
 import { createBulkSend } from "./bulk/bulk-send.ts";
 import { CredentialHealth } from "./credential-health.ts";
 import { BulkSender } from "./delivery/sender.ts";
@@ -58,7 +59,10 @@ export class Pipeline {
       keep: (ref) => this.#partitions.isCurrent(ref.state),
       onPublished: (ref, letter) => this.#outcomes.deadLettered(ref, letter.reason),
     });
-    const send = createBulkSend<BulkItem>({ bulk: options.bulk, metrics });
+    // A free body per bulk that may be in flight (4 by default); a body above the
+    // size limit (one document larger than it) is used once.
+    const bodies = new BodyBufferPool({ maxFree: 4, maxBytes: options.limits.maxBytes + 256 * 1024 });
+    const send = createBulkSend<BulkItem>({ bulk: options.bulk, metrics, bodies });
     const { onSent } = options;
     this.#sender = new BulkSender<BulkItem>({
       send: onSent

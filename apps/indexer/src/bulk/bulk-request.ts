@@ -123,10 +123,14 @@ export function bulkBody(operations: readonly Pick<BulkOperation & { ndjson: str
 }
 
 /** The request body as one buffer of known length, operations in order (what bulk-client sends). */
-export function bulkBodyBytes(operations: readonly Pick<BulkOperation, "chunks" | "bytes">[]): Uint8Array {
+export function bulkBodyBytes(
+  operations: readonly Pick<BulkOperation, "chunks" | "bytes">[],
+  /** Where the body goes: a buffer of exactly `size` bytes (see body-pool.ts). */
+  allocate: (size: number) => Uint8Array = (size) => new Uint8Array(size),
+): Uint8Array {
   let total = 0;
   for (const operation of operations) total += operation.bytes;
-  const body = new Uint8Array(total);
+  const body = allocate(total);
   let at = 0;
   for (const operation of operations) {
     for (const chunk of operation.chunks) {
