@@ -50,8 +50,9 @@ export const ingestEnvSchema = z.object({
   INGEST_BUFFER_BYTES: env.int(4 * 1_048_576, { min: 1024, max: 1024 * 1_048_576 }),
   INGEST_DRAIN_TIMEOUT_MS: env.int(20_000, { min: 0 }),
   // A major garbage collection each time Buffers have grown by this much (0: V8's own pace, which lets
-  // ~64 MB of kafkajs' per-record Buffers pile up); @wikistream/runtime external-memory.ts.
-  INGEST_GC_EXTERNAL_BYTES: env.int(16 * 1_048_576, { min: 0 }),
+  // ~64 MB of kafkajs' per-record Buffers pile up); @wikistream/runtime external-memory.ts. 8 MiB: peak
+  // RSS 138-145 MB at the same rate as 16 MiB (149-156 MB; bench/results/2026-12-02-2core-ingest-gc-budget.md).
+  INGEST_GC_EXTERNAL_BYTES: env.int(8 * 1_048_576, { min: 0 }),
   // A topic just created or a leader moving settles in seconds; a minute covers a broker restart.
   INGEST_STARTUP_TIMEOUT_MS: env.int(60_000, { min: 0 }),
   INGEST_LOG_LEVEL: env.enumOf(["debug", "info", "warn", "error"], "info"),
