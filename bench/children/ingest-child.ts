@@ -17,7 +17,7 @@ import { ExternalMemoryCollector } from "@wikistream/runtime";
 import { waitFor } from "@wikistream/testkit";
 import { type ISocketFactory, Kafka, logLevel } from "kafkajs";
 import { createIngest, createIngestMetrics, loadIngestConfig } from "../../apps/ingest/src/index.ts";
-import { exposedGc } from "../../packages/runtime/src/node.ts";
+import { nodeRuntime } from "../../packages/runtime/src/node.ts";
 import { printResult } from "../lib/child.ts";
 import { brokers } from "../lib/kafka.ts";
 import { freePort } from "../lib/ports.ts";
@@ -116,15 +116,11 @@ histogram.observe = ((value: number) => {
 const ingest = createIngest({ config, kafka, logger, metrics });
 // What runApp adds around the service in production: collections by external memory growth
 // (INGEST_GC_EXTERNAL_BYTES; needs --expose-gc, which the runner passes with the ingest flags).
-const collect = exposedGc();
+const { externalMemoryBytes: read, collectGarbage: collect } = nodeRuntime;
 const collector =
-  collect === undefined
+  read === undefined || collect === undefined
     ? undefined
-    : new ExternalMemoryCollector({
-        budgetBytes: config.gcExternalBytes,
-        read: () => process.memoryUsage().external,
-        collect,
-      });
+    : new ExternalMemoryCollector({ budgetBytes: config.gcExternalBytes, read, collect });
 collector?.start();
 const accounted = () => {
   const c = ingest.status().counts;

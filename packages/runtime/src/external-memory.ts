@@ -5,8 +5,8 @@
  * last one; records held for a bulk in flight survive the young generation, so nearly all of it waits
  * for that. The indexer's catch-up had ~27 MB of live Buffers and ~90 MB at the peak. Asking the
  * runtime for a major collection each time external memory has grown by the budget bounds that peak
- * by bytes: indexer RSS 229–256 → 191–195 MB with 16 MiB, at no measurable CPU cost (a major
- * collection of the ~30 MB heap; bench/results/2026-12-02-2core-external-memory.md).
+ * by bytes: indexer catch-up peak on Node 230–244 → 176–189 MB with 16 MiB, for ~1 CPU-s more per
+ * 100k documents (each collection marks the ~30–60 MB heap; bench/results/2026-12-02-2core-external-memory.md).
  */
 
 /** What to do with one reading of external memory. */
